@@ -1,0 +1,41 @@
+# The README's contract: `make serve` and `make test` work from a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: serve test lint fmt install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve every app on its port (migrating the embedded databases and loading demo data once).
+serve: $(STAMP)
+	$(BIN)/trident serve all --demo
+
+## The whole suite on SQLite; again on PostgreSQL + Redis when TEST_DATABASE_URL is set.
+test: $(STAMP)
+	TRIDENT_TEST_BACKEND=sqlite $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "--- again on PostgreSQL + Redis"; \
+		TRIDENT_TEST_BACKEND=postgres $(BIN)/pytest; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src/trident/core
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache

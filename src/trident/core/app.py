@@ -1,0 +1,168 @@
+"""The app factory every Trident app builds on."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trident.core.errors import ErrorRenderer, UnhandledHook, install_error_handlers
+from trident.core.observability.logging import configure_logging
+from trident.core.observability.middleware import RequestContextMiddleware
+from trident.core.ratelimit import RateLimitMiddleware, TierResolver
+from trident.core.runtime import Runtime
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def _db_session(request: Request) -> AsyncIterator[AsyncSession]:
+    runtime: Runtime = request.app.state.runtime
+    async with runtime.unit_of_work(write=request.method not in SAFE_METHODS) as session:
+        yield session
+
+
+#: The request's session. ``scope="function"`` commits before the response is sent,
+#: so a client never sees success for a write that then fails to commit.
+DbSession = Annotated[AsyncSession, Depends(_db_session, scope="function")]
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+class HealthStatus(BaseModel):
+    status: str
+    app: str
+    version: str
+
+
+class ReadyStatus(BaseModel):
+    status: str
+    ready: bool
+    checks: dict[str, str]
+
+
+class LiveStatus(BaseModel):
+    status: str
+
+
+def health_router(version: str) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/health", response_model=HealthStatus, summary="Basic health check")
+    async def health(request: Request) -> HealthStatus:
+        return HealthStatus(status="healthy", app=runtime_of(request).app_name, version=version)
+
+    @router.get(
+        "/ready",
+        response_model=ReadyStatus,
+        summary="Readiness: database and (when configured) Redis",
+        responses={503: {"model": ReadyStatus, "description": "A dependency is down"}},
+    )
+    async def ready(request: Request) -> Any:
+        report = await runtime_of(request).readiness()
+        return JSONResponse(report, status_code=200 if report["ready"] else 503)
+
+    @router.get("/live", response_model=LiveStatus, summary="Liveness: the process answers")
+    async def live() -> LiveStatus:
+        return LiveStatus(status="alive")
+
+    @router.get(
+        "/metrics",
+        summary="Prometheus metrics",
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
+    )
+    async def metrics(request: Request) -> Response:
+        body, content_type = runtime_of(request).metrics.render()
+        return Response(body, media_type=content_type)
+
+    return router
+
+
+def create_base_app(
+    runtime: Runtime,
+    *,
+    title: str,
+    description: str,
+    version: str,
+    renderer: ErrorRenderer,
+    tier_resolver: TierResolver,
+    routers: Sequence[APIRouter],
+    on_unhandled: UnhandledHook | None = None,
+    on_startup: Callable[[], Any] | None = None,
+    include_health: bool = True,
+    openapi_tags: list[dict[str, Any]] | None = None,
+    extra_setup: Callable[[FastAPI], None] | None = None,
+) -> FastAPI:
+    settings = runtime.settings
+    settings.check_production()
+    configure_logging(settings.app_name, settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.startup()
+        if on_startup is not None:
+            await on_startup()
+        try:
+            yield
+        finally:
+            await runtime.shutdown()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url="/redoc",
+        openapi_url="/openapi.json",
+        openapi_tags=openapi_tags,
+    )
+    app.state.runtime = runtime
+    responder = install_error_handlers(app, renderer, on_unhandled)
+
+    if include_health:
+        app.include_router(health_router(version))
+    for router in routers:
+        app.include_router(router)
+    if extra_setup is not None:
+        extra_setup(app)
+
+    # Added innermost first: the request-context middleware wraps everything, so
+    # every response (429 and 413 included) carries the request id.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=[
+            "X-Request-ID",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+            "X-Total-Count",
+        ],
+    )
+    app.add_middleware(
+        RateLimitMiddleware,
+        limiter=runtime.limiter,
+        resolver=tier_resolver,
+        responder=responder,
+    )
+    app.add_middleware(
+        RequestContextMiddleware,
+        metrics=runtime.metrics,
+        max_body_bytes=settings.max_body_bytes,
+        on_error=responder,
+        hsts=settings.is_production,
+    )
+    return app

@@ -1,0 +1,44 @@
+"""Offset pagination done in SQL: one query for the page, one for the total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from fastapi import Query
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+async def page_params(
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page"),
+    offset: int = Query(0, ge=0, le=10_000_000, description="Rows to skip"),
+) -> PageParams:
+    return PageParams(limit=limit, offset=offset)
+
+
+async def fetch_page(session: AsyncSession, stmt: Select[Any], params: PageParams) -> Page[Any]:
+    """``stmt`` must carry its ORDER BY (with a unique tie-breaker) for stable pages."""
+    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = (await session.execute(stmt.limit(params.limit).offset(params.offset))).all()
+    items = [row[0] if len(row) == 1 else row for row in rows]
+    return Page(items=items, total=int(total or 0), limit=params.limit, offset=params.offset)

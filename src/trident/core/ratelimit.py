@@ -1,0 +1,202 @@
+"""Rate limiting with ``limits``: in memory by default, Redis when configured.
+
+Every response carries ``X-RateLimit-*``; an exceeded limit answers 429 with
+``Retry-After`` in the app's envelope.  If Redis stops answering, counting falls
+back to this process's memory (limits stay enforced per worker) and the limiter
+reports itself degraded to ``/ready``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.strategies import RateLimiter, SlidingWindowCounterRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from trident.core.errors import ErrorResponder, TooManyRequests
+
+log = logging.getLogger("trident.ratelimit")
+
+EXEMPT_PATHS = frozenset({"/health", "/ready", "/live", "/metrics", "/favicon.ico"})
+EXEMPT_PREFIXES = ("/docs", "/redoc", "/openapi.json")
+STATE_KEY = "ratelimit"
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitResult:
+    tier: str
+    limit: int
+    remaining: int
+    reset_at: float
+    allowed: bool
+    window_seconds: int
+
+    @property
+    def retry_after(self) -> int:
+        return max(1, math.ceil(self.reset_at - time.time()))
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(max(0, self.remaining)),
+            "X-RateLimit-Reset": str(int(self.reset_at)),
+            "X-RateLimit-Tier": self.tier,
+        }
+
+    def error(self) -> TooManyRequests:
+        retry = self.retry_after
+        reset_iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.reset_at))
+        return TooManyRequests(
+            f"Rate limit exceeded. Try again in {retry} seconds.",
+            details={
+                "limit": self.limit,
+                "tier": self.tier,
+                "window_seconds": self.window_seconds,
+                "reset_at": reset_iso,
+                "retry_after": retry,
+            },
+            headers={**self.headers(), "Retry-After": str(retry)},
+        )
+
+
+class Limiter:
+    def __init__(self, app_name: str, redis_url: str = "", *, enabled: bool = True) -> None:
+        self.app_name = app_name
+        self.enabled = enabled
+        self._memory = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._redis: RateLimiter | None = None
+        if redis_url:
+            uri = "async+" + redis_url if not redis_url.startswith("async+") else redis_url
+            storage = RedisStorage(uri, implementation="redispy", key_prefix=f"trident:{app_name}")
+            self._redis = SlidingWindowCounterRateLimiter(storage)
+        self.degraded = False
+        self._parsed: dict[str, RateLimitItem] = {}
+
+    def item(self, limit: str) -> RateLimitItem:
+        item = self._parsed.get(limit)
+        if item is None:
+            item = self._parsed[limit] = parse(limit)
+        return item
+
+    async def hit(self, tier: str, limit: str, key: str) -> RateLimitResult:
+        item = self.item(limit)
+        limiter = self._redis or self._memory
+        try:
+            allowed = await limiter.hit(item, tier, key)
+            stats = await limiter.get_window_stats(item, tier, key)
+            if self.degraded and limiter is self._redis:
+                log.info("rate limiting is back on Redis")
+                self.degraded = False
+        except Exception as exc:  # Redis down: keep limiting, in memory
+            if limiter is self._memory:
+                raise
+            if not self.degraded:
+                log.warning("rate limit storage unavailable, using memory: %s", exc)
+            self.degraded = True
+            allowed = await self._memory.hit(item, tier, key)
+            stats = await self._memory.get_window_stats(item, tier, key)
+        return RateLimitResult(
+            tier=tier,
+            limit=item.amount,
+            remaining=stats.remaining,
+            reset_at=stats.reset_time,
+            allowed=allowed,
+            window_seconds=item.get_expiry(),
+        )
+
+    async def reset(self) -> None:
+        await self._memory.storage.reset()
+
+
+#: (scope) -> (tier, limit, key) or None for "not limited"
+TierResolver = Callable[[Scope], tuple[str, str, str] | None]
+
+
+def client_ip(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+def hashed(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:24]
+
+
+class RateLimitMiddleware:
+    def __init__(
+        self, app: ASGIApp, *, limiter: Limiter, resolver: TierResolver, responder: ErrorResponder
+    ) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.resolver = resolver
+        self.responder = responder
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or not self.limiter.enabled
+            or path in EXEMPT_PATHS
+            or path.startswith(EXEMPT_PREFIXES)
+        ):
+            await self.app(scope, receive, send)
+            return
+        resolved = self.resolver(scope)
+        if resolved is None:
+            await self.app(scope, receive, send)
+            return
+        result = await self.limiter.hit(*resolved)
+        state = scope.setdefault("state", {})
+        state[STATE_KEY] = result
+        if not result.allowed:
+            response = await self.responder(Request(scope, receive), result.error())
+            await response(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                current: RateLimitResult = state.get(STATE_KEY, result)
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                for name, value in current.headers().items():
+                    if name.lower().encode() not in present:
+                        headers.append((name.lower().encode(), value.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class RouteLimit:
+    """A per-route limit (login: 5/minute per client) declared as a dependency."""
+
+    def __init__(
+        self,
+        name: str,
+        limit: str | Callable[[Request], str],
+        key: Callable[[Request], str] | None = None,
+    ) -> None:
+        self.name = name
+        # A callable reads the limit from the app's settings at request time.
+        self.limit = limit if callable(limit) else (lambda _request: limit)
+        self.key = key or (lambda request: client_ip(request.scope))
+
+    async def __call__(self, request: Request) -> None:
+        limiter: Limiter = request.app.state.runtime.limiter
+        if not limiter.enabled:
+            return
+        result = await limiter.hit(self.name, self.limit(request), self.key(request))
+        previous: Any = request.state._state.get(STATE_KEY)
+        # The response shows the stricter of the global and the route limit.
+        if previous is None or result.remaining <= previous.remaining:
+            request.state._state[STATE_KEY] = result
+        if not result.allowed:
+            raise result.error()

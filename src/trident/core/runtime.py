@@ -1,0 +1,82 @@
+"""Everything an app instance holds at run time, built from its settings."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trident.core.config import CoreSettings
+from trident.core.db.engine import Database
+from trident.core.db.session import unit_of_work
+from trident.core.jobs import DISPATCHER, JobDispatcher, JobRegistry, create_broker
+from trident.core.observability.metrics import Metrics
+from trident.core.ratelimit import Limiter
+
+log = logging.getLogger("trident.runtime")
+
+
+class Runtime:
+    """Database, Redis, jobs, limiter and metrics of one app instance."""
+
+    def __init__(
+        self, settings: CoreSettings, jobs: JobRegistry, *, inline_jobs: bool = False
+    ) -> None:
+        self.settings = settings
+        self.app_name = settings.app_name
+        self.db = Database(settings.database_url, pool_size=settings.database_pool_size)
+        self.redis: Redis | None = (
+            Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+            if settings.redis_url
+            else None
+        )
+        self.metrics = Metrics(settings.app_name)
+        self.limiter = Limiter(
+            settings.app_name, settings.redis_url, enabled=settings.rate_limit_enabled
+        )
+        self.broker = create_broker(settings.app_name, settings.redis_url, inline=inline_jobs)
+        self.jobs = JobDispatcher(self.broker)
+        jobs.bind(self.broker, self)
+
+    def unit_of_work(self, *, write: bool = True) -> AbstractAsyncContextManager[AsyncSession]:
+        """A transaction for work outside a request (jobs, webhooks delivered in-process)."""
+        return unit_of_work(self.db, write=write, info={DISPATCHER: self.jobs})
+
+    async def startup(self) -> None:
+        await self.broker.startup()
+
+    async def shutdown(self) -> None:
+        await self.broker.shutdown()
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.db.dispose()
+
+    async def readiness(self) -> dict[str, Any]:
+        """Each dependency's state; ``ready`` is False when one is down."""
+        checks: dict[str, str] = {}
+        try:
+            await self.db.ping()
+            checks["database"] = "ok"
+        except Exception as exc:
+            log.warning("readiness: database down: %s", exc)
+            checks["database"] = "unavailable"
+        if self.redis is None:
+            checks["redis"] = "not_configured"
+        else:
+            try:
+                await self.redis.ping()
+                checks["redis"] = "ok"
+            except Exception as exc:
+                log.warning("readiness: redis down: %s", exc)
+                checks["redis"] = "unavailable"
+        ready = all(v in ("ok", "not_configured") for v in checks.values())
+        if checks["database"] != "ok":
+            status = "unavailable"
+        elif not ready:
+            status = "degraded"
+        else:
+            status = "ready"
+        return {"status": status, "ready": ready, "checks": checks}

@@ -1,0 +1,39 @@
+"""argon2id password hashing, always off the event loop.
+
+Parameters follow OWASP's minimum for argon2id (m=19 MiB, t=2, p=1): one hash
+costs tens of milliseconds of CPU, which is the point, so it runs in a thread.
+"""
+
+from __future__ import annotations
+
+import anyio
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+# Verified when the account does not exist, so "no such user" costs as much as
+# "wrong password" and login time reveals nothing.
+_DUMMY_HASH = _hasher.hash("trident-dummy-password")
+
+
+async def hash_password(password: str) -> str:
+    return await anyio.to_thread.run_sync(_hasher.hash, password)
+
+
+def _verify(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+async def verify_password(stored_hash: str | None, password: str) -> bool:
+    """Constant-cost check; ``stored_hash=None`` (unknown user) always answers False."""
+    if stored_hash is None:
+        await anyio.to_thread.run_sync(_verify, _DUMMY_HASH, password)
+        return False
+    return await anyio.to_thread.run_sync(_verify, stored_hash, password)
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    return _hasher.check_needs_rehash(stored_hash)
