@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+
+from trident.apps.saas.apikeys import repository, service
+from trident.apps.saas.apikeys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
+from trident.apps.saas.envelope import errors
+from trident.apps.saas.orgs.auth import header_org
+from trident.apps.saas.runtime import saas_runtime
+from trident.core.app import DbSession
+from trident.core.pagination import PageParams, fetch_page, page_params
+
+router = APIRouter(prefix="/api/v1/apikeys", tags=["api keys"])
+
+KeyReader = header_org("apikeys:read")
+KeyManager = header_org("apikeys:manage")
+KeyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.post(
+    "", response_model=ApiKeyCreated, status_code=201, responses=errors(401, 403, 404, 422)
+)
+async def create_key(
+    body: ApiKeyCreate, ctx: KeyManager, request: Request, db: DbSession
+) -> ApiKeyCreated:
+    """Create a key for the current org. The secret is in this response only."""
+    rt = saas_runtime(request)
+    return await service.create_key(
+        db, ctx, body, prefix=rt.settings.api_key_prefix, secret=rt.api_key_secret
+    )
+
+
+@router.get("", response_model=list[ApiKeyOut], responses=errors(401, 403, 404, 422))
+async def list_keys(
+    ctx: KeyReader,
+    db: DbSession,
+    page: Annotated[PageParams, Depends(page_params)],
+    response: Response,
+) -> list[ApiKeyOut]:
+    """The org's keys, newest first, without their secrets."""
+    result = await fetch_page(db, repository.keys_query(ctx.org.id), page)
+    response.headers["X-Total-Count"] = str(result.total)
+    return [service.key_out(k) for k in result.items]
+
+
+@router.delete("/{key_id}", status_code=204, responses=errors(401, 403, 404, 422))
+async def revoke_key(key_id: KeyId, ctx: KeyManager, db: DbSession) -> Response:
+    """Revoke a key: it stops working at once and stays listed as revoked."""
+    await service.revoke_key(db, ctx, key_id)
+    return Response(status_code=204)
+
+
+@router.delete("/{key_id}/permanent", status_code=204, responses=errors(401, 403, 404, 422))
+async def delete_key(key_id: KeyId, ctx: KeyManager, db: DbSession) -> Response:
+    """Delete a key and its record for good."""
+    await service.delete_key(db, ctx, key_id)
+    return Response(status_code=204)

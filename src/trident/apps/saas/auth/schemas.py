@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+
+class RegisterRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: EmailStr
+    password: str = Field(min_length=8, max_length=128)
+    full_name: str | None = Field(default=None, max_length=200)
+
+    @field_validator("password")
+    @classmethod
+    def strong_enough(cls, value: str) -> str:
+        if not (re.search(r"[A-Za-z]", value) and re.search(r"\d", value)):
+            raise ValueError("Password must contain at least one letter and one digit.")
+        return value
+
+    @field_validator("full_name")
+    @classmethod
+    def printable(cls, value: str | None) -> str | None:
+        if value is not None and any(ord(c) < 32 for c in value):
+            raise ValueError("Name must not contain control characters.")
+        return value or None
+
+
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: str = Field(min_length=10, max_length=4096)
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class UserOrgOut(BaseModel):
+    id: int
+    name: str
+    slug: str
+    role: str
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    full_name: str | None
+    is_active: bool
+    is_superuser: bool
+    stripe_customer_id: str | None = Field(
+        description="The payment provider's customer id for this user"
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class CurrentUserOut(UserOut):
+    organizations: list[UserOrgOut] = Field(default_factory=list)

@@ -1,0 +1,206 @@
+"""Payment provider events: verified, stored once by event id, then applied.
+
+The HTTP endpoint and the local provider's in-process delivery both end here.
+Events can arrive twice, late and out of order: a repeated id changes nothing,
+and a subscription ignores events older than the newest one it has applied.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trident.apps.saas.billing import repository
+from trident.apps.saas.billing.plans import PlanType, plan_for_key
+from trident.apps.saas.billing.schemas import WebhookOut
+from trident.apps.saas.models import Subscription, WebhookEvent
+from trident.core.errors import BadRequest
+from trident.core.payments import (
+    WebhookSignatureError,
+    mark_processed,
+    record_event,
+    verify_signature,
+    webhook_secret,
+)
+
+if TYPE_CHECKING:
+    from trident.apps.saas.runtime import SaasRuntime
+
+log = logging.getLogger("trident.saas.billing")
+
+Handler = Callable[["SaasRuntime", AsyncSession, dict[str, Any], datetime], Awaitable[str]]
+ENDED_STATUSES = frozenset({"canceled", "incomplete_expired", "unpaid"})
+
+
+def _ts(value: Any) -> datetime | None:
+    return datetime.fromtimestamp(int(value), UTC) if value else None
+
+
+def _is_stale(sub: Subscription, event_time: datetime) -> bool:
+    return sub.last_event_at is not None and event_time < sub.last_event_at
+
+
+def _applied(sub: Subscription, event_time: datetime) -> None:
+    if sub.last_event_at is None or event_time > sub.last_event_at:
+        sub.last_event_at = event_time
+
+
+def _plan_of(rt: SaasRuntime, obj: dict[str, Any]) -> PlanType | None:
+    """The plan a provider subscription is for: our metadata, else the price's."""
+    candidates = [(obj.get("metadata") or {}).get("plan")]
+    items = ((obj.get("items") or {}).get("data")) or []
+    for item in items:
+        price = item.get("price") or {}
+        candidates.append((price.get("metadata") or {}).get("plan"))
+        price_ids = {
+            rt.settings.stripe_price_pro: PlanType.PRO,
+            rt.settings.stripe_price_team: PlanType.TEAM,
+        }
+        if price.get("id") in price_ids and price.get("id"):
+            return price_ids[price["id"]]
+    # A plan change in the portal updates the price; the price's plan wins over the
+    # metadata written at checkout, so read it first when both are present.
+    for key in reversed(candidates):
+        plan = plan_for_key(key) if key else None
+        if plan is not None:
+            return plan.type
+    return None
+
+
+async def _subscription_for(
+    rt: SaasRuntime, db: AsyncSession, obj: dict[str, Any]
+) -> Subscription | None:
+    provider_id = obj.get("id")
+    sub = await repository.subscription_by_provider_id(db, provider_id) if provider_id else None
+    if sub is not None:
+        return sub
+    org_id = (obj.get("metadata") or {}).get("org_id")
+    if org_id and str(org_id).isdigit() and await repository.org_by_id(db, int(org_id)):
+        return await repository.subscription_for_org(db, int(org_id))
+    customer = obj.get("customer")
+    org = await repository.org_by_customer(db, customer) if customer else None
+    return await repository.subscription_for_org(db, org.id) if org else None
+
+
+async def on_checkout_completed(
+    rt: SaasRuntime, db: AsyncSession, event: dict[str, Any], at: datetime
+) -> str:
+    obj = event["data"]["object"]
+    if obj.get("mode") != "subscription":
+        return "ignored"
+    metadata = obj.get("metadata") or {}
+    org_id = metadata.get("org_id")
+    plan = plan_for_key(metadata.get("plan") or "")
+    if not (org_id and str(org_id).isdigit()) or plan is None:
+        return "ignored"
+    org = await repository.org_by_id(db, int(org_id))
+    if org is None:
+        return "ignored"
+    sub = await repository.subscription_for_org(db, org.id)
+    if _is_stale(sub, at):
+        return "stale"
+    if obj.get("customer") and not org.stripe_customer_id:
+        org.stripe_customer_id = obj["customer"]
+    sub.plan = plan.type.value
+    sub.status = "active"
+    sub.provider = rt.payments.name
+    sub.provider_subscription_id = obj.get("subscription") or sub.provider_subscription_id
+    sub.cancel_at_period_end = False
+    _applied(sub, at)
+    return "processed"
+
+
+async def on_subscription_changed(
+    rt: SaasRuntime, db: AsyncSession, event: dict[str, Any], at: datetime
+) -> str:
+    obj = event["data"]["object"]
+    sub = await _subscription_for(rt, db, obj)
+    if sub is None:
+        return "ignored"
+    if (
+        sub.provider_subscription_id
+        and sub.provider_subscription_id != obj.get("id")
+        and event["type"] != "customer.subscription.created"
+    ):
+        return "ignored"  # an event about a subscription this org has since replaced
+    if _is_stale(sub, at):
+        return "stale"
+    status = obj.get("status") or sub.status
+    deleted = event["type"] == "customer.subscription.deleted" or status in ENDED_STATUSES
+    plan = _plan_of(rt, obj)
+    sub.provider = rt.payments.name
+    sub.provider_subscription_id = obj.get("id") or sub.provider_subscription_id
+    sub.status = "canceled" if deleted and status not in ENDED_STATUSES else status
+    if deleted:
+        sub.plan = PlanType.FREE.value
+    elif plan is not None:
+        sub.plan = plan.value
+    item = (((obj.get("items") or {}).get("data")) or [{}])[0]
+    start = obj.get("current_period_start") or item.get("current_period_start")
+    end = obj.get("current_period_end") or item.get("current_period_end")
+    sub.current_period_start = _ts(start) or sub.current_period_start
+    sub.current_period_end = _ts(end) or sub.current_period_end
+    sub.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
+    _applied(sub, at)
+    return "processed"
+
+
+def _invoice_subscription(obj: dict[str, Any]) -> str | None:
+    parent = (obj.get("parent") or {}).get("subscription_details") or {}
+    return obj.get("subscription") or parent.get("subscription")
+
+
+async def on_invoice(rt: SaasRuntime, db: AsyncSession, event: dict[str, Any], at: datetime) -> str:
+    obj = event["data"]["object"]
+    provider_id = _invoice_subscription(obj)
+    sub = await repository.subscription_by_provider_id(db, provider_id) if provider_id else None
+    if sub is None:
+        return "ignored"
+    if _is_stale(sub, at):
+        return "stale"
+    if event["type"] == "invoice.paid":
+        if sub.status not in ENDED_STATUSES and sub.status != "canceled":
+            sub.status = "active"
+    else:
+        sub.status = "past_due"
+    _applied(sub, at)
+    return "processed"
+
+
+HANDLERS: dict[str, Handler] = {
+    "checkout.session.completed": on_checkout_completed,
+    "customer.subscription.created": on_subscription_changed,
+    "customer.subscription.updated": on_subscription_changed,
+    "customer.subscription.deleted": on_subscription_changed,
+    "invoice.paid": on_invoice,
+    "invoice.payment_failed": on_invoice,
+}
+
+
+async def process_webhook(
+    rt: SaasRuntime, db: AsyncSession, payload: bytes, signature: str | None
+) -> WebhookOut:
+    try:
+        event = verify_signature(payload, signature, webhook_secret(rt.settings))
+    except WebhookSignatureError as exc:
+        rt.counters["webhooks"].labels("unknown", "invalid_signature").inc()
+        raise BadRequest(str(exc), code="invalid_signature")
+    event_id, event_type = str(event["id"]), str(event["type"])
+    if not await record_event(db, WebhookEvent, event, payload):
+        rt.counters["webhooks"].labels(event_type, "duplicate").inc()
+        return WebhookOut(
+            received=True, event_id=event_id, type=event_type, duplicate=True, outcome="duplicate"
+        )
+    handler = HANDLERS.get(event_type)
+    at = _ts(event.get("created")) or datetime.now(UTC)
+    outcome = await handler(rt, db, event, at) if handler else "ignored"
+    await mark_processed(db, WebhookEvent, event_id)
+    rt.counters["webhooks"].labels(event_type, outcome).inc()
+    log.info("payment event %s %s: %s", event_type, event_id, outcome)
+    return WebhookOut(
+        received=True, event_id=event_id, type=event_type, duplicate=False, outcome=outcome
+    )

@@ -1,0 +1,3 @@
+from trident.core.db.base import make_base
+
+Base = make_base()
