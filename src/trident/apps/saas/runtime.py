@@ -36,7 +36,7 @@ class SaasRuntime(Runtime):
         self.payments: PaymentProvider = create_payment_provider(
             settings, model=LocalPaymentObject, deliver=self.deliver_webhook
         )
-        self.ai: ModelCatalog = create_model_catalog(settings)
+        self.ai: ModelCatalog = create_model_catalog(settings, assistant_name="workspace assistant")
         self.counters: dict[str, Any] = {
             "ai_requests": self.metrics.counter(
                 "saas_ai_requests_total", "AI chat requests.", ["provider", "model"]
