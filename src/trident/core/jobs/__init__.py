@@ -21,6 +21,7 @@ log = logging.getLogger("trident.jobs")
 
 JobFunc = Callable[..., Awaitable[Any]]
 DISPATCHER = "trident.jobs"
+JOB_RECLAIM_AFTER_MS = 5 * 60 * 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +75,20 @@ def create_broker(app_name: str, redis_url: str, *, inline: bool = False) -> Asy
     """
     retry = SimpleRetryMiddleware(default_retry_count=3)
     if redis_url and not inline:
-        from taskiq_redis import ListQueueBroker
+        from taskiq_redis import RedisStreamBroker
 
-        return ListQueueBroker(redis_url, queue_name=f"trident:{app_name}:jobs").with_middlewares(
-            retry
-        )
+        # A Redis stream with a consumer group: a job is acknowledged after it ran, and
+        # one left unacknowledged by a worker that died is claimed again after
+        # JOB_RECLAIM_AFTER_MS, so jobs run at least once (each job is idempotent).
+        # Reads block for 2 s at a time, well under redis-py's 5 s socket timeout.
+        return RedisStreamBroker(
+            redis_url,
+            queue_name=f"trident:{app_name}:jobs",
+            consumer_group_name=f"trident-{app_name}",
+            consumer_id="0",
+            idle_timeout=JOB_RECLAIM_AFTER_MS,
+            maxlen=100_000,
+        ).with_middlewares(retry)
     return InMemoryBroker(await_inplace=inline).with_middlewares(retry)
 
 
