@@ -80,3 +80,17 @@ async def test_seed_runs_once(client: Client, saas_database: str, tmp_path: Path
     assert second == ["demo data already present"]
     login = await client.login("owner@demo.trident.dev", "DemoPass123!")
     assert login.status_code == 200
+
+
+async def test_a_failed_job_lands_in_the_failed_jobs_table(app, client: Client) -> None:
+    from sqlalchemy import select
+
+    from trident.apps.saas.models import FailedJob
+
+    runtime = app.state.runtime
+    await runtime.record_failed_job("saas.touch_api_key", {"key_id": 3}, "OperationalError: x", 4)
+    async with runtime.unit_of_work(write=False) as db:
+        rows = (await db.scalars(select(FailedJob))).all()
+    assert [(r.job_name, r.arguments, r.attempts) for r in rows] == [
+        ("saas.touch_api_key", '{"key_id": 3}', 4)
+    ]

@@ -91,6 +91,8 @@ class CoreSettings(BaseSettings):
     gemini_api_key: SecretStr = SecretStr("")
     gemini_base_url: str = "https://generativelanguage.googleapis.com/v1beta/openai/"
     gemini_model: str = "gemini-2.0-flash"
+    #: seconds before a failed job's first retry (doubling each time; 0 in tests)
+    job_retry_backoff: float = 1.0
     #: seconds between the local assistant's streamed pieces (0 in tests)
     ai_stream_delay: float = 0.02
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -22,6 +23,9 @@ log = logging.getLogger("trident.runtime")
 class Runtime:
     """Database, Redis, jobs, limiter and metrics of one app instance."""
 
+    #: the app's table for jobs that failed their last try (a FailedJobMixin model)
+    failed_job_model: type[Any] | None = None
+
     def __init__(
         self, settings: CoreSettings, jobs: JobRegistry, *, inline_jobs: bool = False
     ) -> None:
@@ -39,11 +43,29 @@ class Runtime:
         )
         self.broker = create_broker(settings.app_name, settings.redis_url, inline=inline_jobs)
         self.jobs = JobDispatcher(self.broker)
-        jobs.bind(self.broker, self)
+        jobs.bind(self.broker, self, backoff=settings.job_retry_backoff)
 
     def unit_of_work(self, *, write: bool = True) -> AbstractAsyncContextManager[AsyncSession]:
         """A transaction for work outside a request (jobs, webhooks delivered in-process)."""
         return unit_of_work(self.db, write=write, info={DISPATCHER: self.jobs})
+
+    async def record_failed_job(
+        self, name: str, arguments: dict[str, Any], error: str, attempts: int
+    ) -> None:
+        if self.failed_job_model is None:
+            log.error(
+                "job %s failed for good (%s); this app keeps no failed-jobs table", name, error
+            )
+            return
+        async with self.unit_of_work() as db:
+            db.add(
+                self.failed_job_model(
+                    job_name=name,
+                    arguments=json.dumps(arguments, default=str),
+                    error=error[:4000],
+                    attempts=attempts,
+                )
+            )
 
     async def startup(self) -> None:
         await self.broker.startup()

@@ -9,7 +9,7 @@ from fastapi import Request
 
 from trident.apps.saas.billing.webhooks import process_webhook
 from trident.apps.saas.config import SaasSettings
-from trident.apps.saas.models import AuthSession, LocalPaymentObject, RefreshToken
+from trident.apps.saas.models import AuthSession, FailedJob, LocalPaymentObject, RefreshToken
 from trident.core.ai import ModelCatalog, create_model_catalog
 from trident.core.auth.tokens import TokenService
 from trident.core.jobs import JobRegistry
@@ -22,6 +22,7 @@ jobs = JobRegistry("saas")
 
 class SaasRuntime(Runtime):
     settings: SaasSettings
+    failed_job_model = FailedJob
 
     def __init__(self, settings: SaasSettings, *, inline_jobs: bool = False) -> None:
         super().__init__(settings, jobs, inline_jobs=inline_jobs)

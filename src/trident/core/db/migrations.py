@@ -21,7 +21,9 @@ from trident.core.db.engine import _ensure_sqlite_dir
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir))
-    cfg.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(slug)s")
+    cfg.set_main_option(
+        "file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d_%%(slug)s"
+    )
     cfg.attributes["database_url"] = database_url
     return cfg
 

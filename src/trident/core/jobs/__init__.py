@@ -1,20 +1,31 @@
-"""Background jobs on taskiq: in-process by default, a Redis queue with ``trident worker``.
+"""Background jobs on taskiq: in-process by default, a Redis stream with ``trident worker``.
 
 Apps declare jobs on a :class:`JobRegistry`; a job receives the app's runtime as
 its first argument, then JSON-serialisable keyword arguments.  Services call
 :func:`queue_job`, which sends the job only after the request's commit.
+
+A job that raises is tried again with exponential backoff; after its last try the
+failure is written to the app's failed-jobs table (:class:`FailedJobMixin`), so
+nothing fails silently.  Every job must be idempotent: the Redis queue delivers
+at least once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.ext.asyncio import AsyncSession
-from taskiq import AsyncBroker, InMemoryBroker, SimpleRetryMiddleware
+from sqlalchemy.orm import Mapped, mapped_column
+from taskiq import AsyncBroker, InMemoryBroker
 
+from trident.core.db.base import UTCDateTime, utcnow
 from trident.core.db.session import after_commit
 
 log = logging.getLogger("trident.jobs")
@@ -22,6 +33,27 @@ log = logging.getLogger("trident.jobs")
 JobFunc = Callable[..., Awaitable[Any]]
 DISPATCHER = "trident.jobs"
 JOB_RECLAIM_AFTER_MS = 5 * 60 * 1000
+
+
+class FailedJobMixin:
+    """A job that failed its last try: what ran, with what, and why."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_name: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
+    arguments: Mapped[str] = mapped_column(Text, nullable=False)
+    error: Mapped[str] = mapped_column(Text, nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False)
+    failed_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), nullable=False, default=utcnow, index=True
+    )
+
+
+class JobRuntime(Protocol):
+    """What a job runner needs of the app's runtime."""
+
+    async def record_failed_job(
+        self, name: str, arguments: dict[str, Any], error: str, attempts: int
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,32 +80,51 @@ class JobRegistry:
 
         return register
 
-    def bind(self, broker: AsyncBroker, runtime: Any) -> None:
+    def bind(self, broker: AsyncBroker, runtime: Any, *, backoff: float = 1.0) -> None:
         for spec in self.specs.values():
-            broker.register_task(
-                _bound(spec.func, runtime),
-                task_name=spec.name,
-                retry_on_error=spec.retries > 0,
-                max_retries=spec.retries,
-            )
+            broker.register_task(run_with_retries(spec, runtime, backoff), task_name=spec.name)
 
 
-def _bound(func: JobFunc, runtime: Any) -> JobFunc:
+def run_with_retries(spec: JobSpec, runtime: Any, backoff: float) -> JobFunc:
+    """The job as the broker runs it: tries, backoff, and the failure recorded."""
+
     async def run(**kwargs: Any) -> Any:
-        return await func(runtime, **kwargs)
+        attempts = spec.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return await spec.func(runtime, **kwargs)
+            except Exception as exc:
+                if attempt < attempts:
+                    log.warning(
+                        "job %s failed (try %d of %d): %s", spec.name, attempt, attempts, exc
+                    )
+                    await asyncio.sleep(backoff * 2 ** (attempt - 1))
+                    continue
+                log.exception("job %s failed after %d tries", spec.name, attempts)
+                await _record(runtime, spec.name, kwargs, exc, attempts)
+        return None
 
-    run.__name__ = func.__name__
-    run.__doc__ = func.__doc__
+    run.__name__ = spec.func.__name__
+    run.__doc__ = spec.func.__doc__
     return run
 
 
+async def _record(
+    runtime: Any, name: str, kwargs: dict[str, Any], exc: Exception, attempts: int
+) -> None:
+    try:
+        await runtime.record_failed_job(name, kwargs, f"{type(exc).__name__}: {exc}", attempts)
+    except Exception:
+        # The database itself may be what failed; the log line is then the record.
+        log.critical("could not record failed job %s %s", name, json.dumps(kwargs, default=str))
+
+
 def create_broker(app_name: str, redis_url: str, *, inline: bool = False) -> AsyncBroker:
-    """In-memory broker for the embedded default, a Redis list queue for scale.
+    """In-memory broker for the embedded default, a Redis stream for scale.
 
     ``inline`` runs each job in-process before ``kiq`` returns, even when Redis is
     configured, which keeps tests deterministic without a worker or sleeping.
     """
-    retry = SimpleRetryMiddleware(default_retry_count=3)
     if redis_url and not inline:
         from taskiq_redis import RedisStreamBroker
 
@@ -88,8 +139,8 @@ def create_broker(app_name: str, redis_url: str, *, inline: bool = False) -> Asy
             consumer_id="0",
             idle_timeout=JOB_RECLAIM_AFTER_MS,
             maxlen=100_000,
-        ).with_middlewares(retry)
-    return InMemoryBroker(await_inplace=inline).with_middlewares(retry)
+        )
+    return InMemoryBroker(await_inplace=inline)
 
 
 class JobDispatcher:

@@ -8,6 +8,7 @@ from trident.apps.saas.models.billing import (
     Subscription,
     WebhookEvent,
 )
+from trident.apps.saas.models.jobs import FailedJob
 from trident.apps.saas.models.orgs import ApiKey, Invitation, Membership, Org, Role
 from trident.apps.saas.models.users import AuthSession, RefreshToken, User
 
@@ -16,6 +17,7 @@ __all__ = [
     "ApiKey",
     "AuthSession",
     "Base",
+    "FailedJob",
     "IdempotencyRecord",
     "Invitation",
     "LocalPaymentObject",
