@@ -1,4 +1,4 @@
-"""Operating the app: rate limits, readiness with a dependency down, admin and seed."""
+"""Operating the app: readiness with a dependency down, failed jobs, admin and seed."""
 
 from __future__ import annotations
 
@@ -9,33 +9,6 @@ import pytest
 from tests.saas.conftest import make_settings
 from tests.saas.helpers import Client
 from trident.apps.saas import commands
-
-
-class TestRateLimits:
-    @pytest.fixture
-    def settings_overrides(self) -> dict[str, object]:
-        return {"rate_limit_anonymous": "3/minute", "login_rate_limit": "2/minute"}
-
-    async def test_exceeding_the_tier_limit_is_429_in_the_envelope(self, client: Client) -> None:
-        for remaining in (2, 1, 0):
-            ok = await client.get("/api/v1/billing/plans")
-            assert ok.status_code == 200
-            assert ok.headers["x-ratelimit-remaining"] == str(remaining)
-        limited = await client.get("/api/v1/billing/plans")
-        assert limited.status_code == 429
-        assert int(limited.headers["retry-after"]) >= 1
-        body = limited.json()
-        assert body["error"] == "rate_limit_exceeded"
-        assert body["details"]["limit"] == 3
-        assert body["details"]["tier"] == "anonymous"
-        assert body["request_id"] == limited.headers["x-request-id"]
-
-    async def test_login_has_its_own_tighter_limit(self, client: Client) -> None:
-        codes = [
-            (await client.login("nobody@example.com", "wrong-password")).status_code
-            for _ in range(3)
-        ]
-        assert codes == [401, 401, 429]
 
 
 class TestRedisDown:

@@ -58,7 +58,6 @@ class CoreSettings(BaseSettings):
         default_factory=lambda: ["http://localhost:3000", "http://127.0.0.1:3000"]
     )
     max_body_bytes: int = 1_048_576
-    max_json_depth: int = 32
 
     rate_limit_enabled: bool = True
     rate_limit_anonymous: str = "60/minute"

@@ -2,22 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from trident.core.text import DisplayText
 
 
 class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
+    name: DisplayText = Field(min_length=1, max_length=100)
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
-
-    @field_validator("name")
-    @classmethod
-    def clean(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not value or any(ord(c) < 32 for c in value):
-            raise ValueError("Name must be printable text.")
-        return value
 
 
 class ApiKeyOut(BaseModel):

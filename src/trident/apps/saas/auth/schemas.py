@@ -5,13 +5,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from trident.core.text import DisplayText
+
 
 class RegisterRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     email: EmailStr
     password: str = Field(min_length=8, max_length=128)
-    full_name: str | None = Field(default=None, max_length=200)
+    full_name: DisplayText | None = Field(default=None, max_length=200)
 
     @field_validator("password")
     @classmethod
@@ -20,12 +22,10 @@ class RegisterRequest(BaseModel):
             raise ValueError("Password must contain at least one letter and one digit.")
         return value
 
-    @field_validator("full_name")
+    @field_validator("full_name", mode="before")
     @classmethod
-    def printable(cls, value: str | None) -> str | None:
-        if value is not None and any(ord(c) < 32 for c in value):
-            raise ValueError("Name must not contain control characters.")
-        return value or None
+    def blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class RefreshRequest(BaseModel):

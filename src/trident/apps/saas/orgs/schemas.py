@@ -3,40 +3,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from trident.core.text import DisplayText
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 RoleName = Literal["owner", "admin", "member"]
 
 
-def _clean_name(value: str) -> str:
-    value = " ".join(value.split())
-    if not value:
-        raise ValueError("Name must not be blank.")
-    if any(ord(c) < 32 for c in value):
-        raise ValueError("Name must not contain control characters.")
-    return value
-
-
 class OrgCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
+    name: DisplayText = Field(min_length=1, max_length=100)
     slug: str | None = Field(default=None, min_length=2, max_length=50, pattern=SLUG_PATTERN)
-
-    _name = field_validator("name")(_clean_name)
 
 
 class OrgUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: DisplayText | None = Field(default=None, min_length=1, max_length=100)
     slug: str | None = Field(default=None, min_length=2, max_length=50, pattern=SLUG_PATTERN)
-
-    @field_validator("name")
-    @classmethod
-    def clean(cls, value: str | None) -> str | None:
-        return None if value is None else _clean_name(value)
 
     @model_validator(mode="after")
     def something(self) -> OrgUpdate:

@@ -4,6 +4,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl
 
+from trident.core.text import DisplayText
+
 
 class FreeFeatureOut(BaseModel):
     feature: str
@@ -86,7 +88,7 @@ DOMAIN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 class WhiteLabelUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    brand_name: str | None = Field(default=None, min_length=1, max_length=100)
+    brand_name: DisplayText | None = Field(default=None, min_length=1, max_length=100)
     logo_url: HttpUrl | None = None
     favicon_url: HttpUrl | None = None
     primary_color: str | None = Field(default=None, pattern=COLOR)
