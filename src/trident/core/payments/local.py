@@ -116,11 +116,15 @@ class LocalPaymentProvider:
     def page_url(self, kind: str, object_id: str) -> str:
         return f"{self.public_url}/_local/pay/{kind}/{object_id}"
 
-    async def get(self, object_id: str, object_type: str) -> Any | None:
-        row = await self.session.get(self.model, object_id)
-        if row is None or row.object_type != object_type:
-            return None
-        return row
+    async def get(self, object_id: str, object_type: str, *, lock: bool = False) -> Any | None:
+        """An object by id; ``lock`` holds its row until commit (PostgreSQL), so two
+        concurrent payments or refunds of one object are applied one after the other."""
+        query = select(self.model).where(
+            self.model.id == object_id, self.model.object_type == object_type
+        )
+        if lock:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return await self.session.scalar(query)
 
     async def _create(
         self,
@@ -365,7 +369,7 @@ class LocalPaymentProvider:
             )
             if existing is not None:
                 return refund_of(existing.data)
-        intent = await self.get(payment_intent_id, "payment_intent")
+        intent = await self.get(payment_intent_id, "payment_intent", lock=True)
         if intent is None:
             raise PaymentError(
                 f"No such payment intent: {payment_intent_id}", code="resource_missing", status=404
@@ -416,7 +420,7 @@ class LocalPaymentProvider:
         return refund_of(row.data)
 
     async def cancel_subscription(self, subscription_id: str) -> None:
-        row = await self.get(subscription_id, "subscription")
+        row = await self.get(subscription_id, "subscription", lock=True)
         if row is None:
             raise PaymentError(
                 f"No such subscription: {subscription_id}", code="resource_missing", status=404
@@ -538,8 +542,8 @@ class LocalPaymentProvider:
         )
         self.emit("payment_intent.succeeded", intent_row.data)
 
-    async def live_subscriptions(self, customer_id: str) -> list[Any]:
-        rows = await self.session.scalars(
+    async def live_subscriptions(self, customer_id: str, *, lock: bool = False) -> list[Any]:
+        query = (
             select(self.model)
             .where(
                 self.model.customer_id == customer_id,
@@ -548,7 +552,9 @@ class LocalPaymentProvider:
             )
             .order_by(self.model.created_at)
         )
-        return list(rows)
+        if lock:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return list(await self.session.scalars(query))
 
     def change_subscription_plan(self, sub_row: Any, option: dict[str, Any]) -> None:
         items = list(sub_row.data["items"]["data"])

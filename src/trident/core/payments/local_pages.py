@@ -117,7 +117,7 @@ def local_payments_router(provider: LocalPaymentProvider, unit_of_work: UnitOfWo
         action = (await request.form()).get("action")
         async with unit_of_work() as db:
             bound = provider.bind(db)
-            row = await bound.get(session_id, "checkout.session")
+            row = await bound.get(session_id, "checkout.session", lock=True)
             if row is None:
                 return _missing("checkout session")
             if action == "cancel":
@@ -150,7 +150,7 @@ def local_payments_router(provider: LocalPaymentProvider, unit_of_work: UnitOfWo
             row = await bound.get(portal_id, "billing_portal.session")
             if row is None or row.data["expires_at"] < time.time():
                 return _missing("billing portal session")
-            live = await bound.live_subscriptions(row.customer_id)
+            live = await bound.live_subscriptions(row.customer_id, lock=True)
             # Only the portal customer's own subscriptions can be changed here.
             sub = next((s for s in live if s.id == sub_id), None)
             if sub is None:
@@ -180,7 +180,7 @@ def local_payments_router(provider: LocalPaymentProvider, unit_of_work: UnitOfWo
         action = (await request.form()).get("action")
         async with unit_of_work() as db:
             bound = provider.bind(db)
-            row = await bound.get(intent_id, "payment_intent")
+            row = await bound.get(intent_id, "payment_intent", lock=True)
             if row is None:
                 return _missing("payment")
             try:

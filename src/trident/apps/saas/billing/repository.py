@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.saas.models import Org, Subscription
 
 
-async def subscription_for_org(db: AsyncSession, org_id: int) -> Subscription:
-    sub = await db.scalar(select(Subscription).where(Subscription.org_id == org_id))
+def _locked(query: Select[tuple[Subscription]], for_update: bool) -> Select[tuple[Subscription]]:
+    """Provider events for one subscription may arrive at once: whoever applies one holds
+    the row until commit, so the staleness check and the write cannot interleave."""
+    if not for_update:
+        return query
+    return query.with_for_update().execution_options(populate_existing=True)
+
+
+async def subscription_for_org(
+    db: AsyncSession, org_id: int, *, for_update: bool = False
+) -> Subscription:
+    query = select(Subscription).where(Subscription.org_id == org_id)
+    sub = await db.scalar(_locked(query, for_update))
     if sub is None:  # every org gets one at creation; repair rather than fail
         sub = Subscription(org_id=org_id, plan="FREE", status="active")
         db.add(sub)
@@ -17,10 +28,11 @@ async def subscription_for_org(db: AsyncSession, org_id: int) -> Subscription:
     return sub
 
 
-async def subscription_by_provider_id(db: AsyncSession, provider_id: str) -> Subscription | None:
-    return await db.scalar(
-        select(Subscription).where(Subscription.provider_subscription_id == provider_id)
-    )
+async def subscription_by_provider_id(
+    db: AsyncSession, provider_id: str, *, for_update: bool = False
+) -> Subscription | None:
+    query = select(Subscription).where(Subscription.provider_subscription_id == provider_id)
+    return await db.scalar(_locked(query, for_update))
 
 
 async def org_by_customer(db: AsyncSession, customer_id: str) -> Org | None:

@@ -75,15 +75,19 @@ async def _subscription_for(
     rt: SaasRuntime, db: AsyncSession, obj: dict[str, Any]
 ) -> Subscription | None:
     provider_id = obj.get("id")
-    sub = await repository.subscription_by_provider_id(db, provider_id) if provider_id else None
+    sub = (
+        await repository.subscription_by_provider_id(db, provider_id, for_update=True)
+        if provider_id
+        else None
+    )
     if sub is not None:
         return sub
     org_id = (obj.get("metadata") or {}).get("org_id")
     if org_id and str(org_id).isdigit() and await repository.org_by_id(db, int(org_id)):
-        return await repository.subscription_for_org(db, int(org_id))
+        return await repository.subscription_for_org(db, int(org_id), for_update=True)
     customer = obj.get("customer")
     org = await repository.org_by_customer(db, customer) if customer else None
-    return await repository.subscription_for_org(db, org.id) if org else None
+    return await repository.subscription_for_org(db, org.id, for_update=True) if org else None
 
 
 async def on_checkout_completed(
@@ -100,7 +104,7 @@ async def on_checkout_completed(
     org = await repository.org_by_id(db, int(org_id))
     if org is None:
         return "ignored"
-    sub = await repository.subscription_for_org(db, org.id)
+    sub = await repository.subscription_for_org(db, org.id, for_update=True)
     if _is_stale(sub, at):
         return "stale"
     if obj.get("customer") and not org.stripe_customer_id:
@@ -157,7 +161,11 @@ def _invoice_subscription(obj: dict[str, Any]) -> str | None:
 async def on_invoice(rt: SaasRuntime, db: AsyncSession, event: dict[str, Any], at: datetime) -> str:
     obj = event["data"]["object"]
     provider_id = _invoice_subscription(obj)
-    sub = await repository.subscription_by_provider_id(db, provider_id) if provider_id else None
+    sub = (
+        await repository.subscription_by_provider_id(db, provider_id, for_update=True)
+        if provider_id
+        else None
+    )
     if sub is None:
         return "ignored"
     if _is_stale(sub, at):
