@@ -9,7 +9,7 @@ from trident.core.text import clean_display_text
     ("raw", "clean"),
     [
         ("  Acme   Corp ", "Acme Corp"),
-        ("Line\nbreak\ttab", "Line break tab"),
+        ("no\u00a0break  here", "no break here"),
         ("😀 Émilie's Café", "😀 Émilie's Café"),
         ("'; DROP TABLE users; --", "'; DROP TABLE users; --"),
     ],
@@ -23,6 +23,8 @@ def test_names_are_trimmed_and_kept(raw: str, clean: str) -> None:
     [
         ("   ", "blank"),
         ("a\u0000b", "control"),
+        ("line\nbreak", "control"),
+        ("tab\there", "control"),
         ("a\u007fb", "control"),
         ("a\u0080b", "control"),  # a C1 control; str.split() does not treat it as space
         ("\u202eevil.exe", "bidirectional"),

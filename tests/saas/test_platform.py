@@ -122,3 +122,21 @@ class TestGlobalLimit:
         statuses = [(await client.get("/api/v1/billing/plans")).status_code for _ in range(4)]
         assert statuses == [200, 200, 200, 429]
         assert (await client.get("/health")).status_code == 200  # probes are never limited
+
+
+async def test_405_lists_every_documented_method_in_allow(client: Client) -> None:
+    response = await client.put("/api/v1/orgs/1")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, PATCH"
+    assert response.json()["error"] == "method_not_allowed"
+
+
+async def test_openapi_documents_the_envelope_for_validation_and_bad_bodies(
+    client: Client,
+) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    create = spec["paths"]["/api/v1/orgs"]["post"]["responses"]
+    envelope = {"$ref": "#/components/schemas/ErrorBody"}
+    assert create["422"]["content"]["application/json"]["schema"] == envelope
+    assert create["400"]["content"]["application/json"]["schema"] == envelope
+    assert "HTTPValidationError" not in spec["components"]["schemas"]

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trident.core.errors import ErrorRenderer, UnhandledHook, install_error_handlers
 from trident.core.observability.logging import configure_logging
 from trident.core.observability.middleware import RequestContextMiddleware
+from trident.core.openapi import document_errors
 from trident.core.ratelimit import RateLimitMiddleware, TierResolver
 from trident.core.runtime import Runtime
 
@@ -93,6 +94,7 @@ def create_base_app(
     description: str,
     version: str,
     renderer: ErrorRenderer,
+    error_model: type[BaseModel],
     tier_resolver: TierResolver,
     routers: Sequence[APIRouter],
     on_unhandled: UnhandledHook | None = None,
@@ -134,6 +136,7 @@ def create_base_app(
         app.include_router(router)
     if extra_setup is not None:
         extra_setup(app)
+    document_errors(app, error_model)
 
     # Added innermost first: the request-context middleware wraps everything, so
     # every response (429 and 413 included) carries the request id.

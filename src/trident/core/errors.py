@@ -20,6 +20,8 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from trident.core.openapi import allowed_methods
+
 log = logging.getLogger("trident.errors")
 
 
@@ -231,10 +233,14 @@ def install_error_handlers(
         message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
         if status == 404 and message == "Not Found":
             message = f"No route matches {request.method} {request.url.path}."
+        headers = dict(getattr(exc, "headers", None) or {})
         if status == 405:
             message = f"Method {request.method} is not allowed on {request.url.path}."
+            methods = allowed_methods(request.app, request.url.path)
+            if methods:
+                headers["Allow"] = ", ".join(methods)
         info = error_info(request, status, code_for_status(status), message)
-        return render(renderer, info, getattr(exc, "headers", None))
+        return render(renderer, info, headers or None)
 
     async def database_error(request: Request, exc: Exception) -> JSONResponse:
         if is_database_unavailable(exc):

@@ -9,7 +9,7 @@ from trident.apps.saas import VERSION
 from trident.apps.saas.api import ROUTERS
 from trident.apps.saas.auth import tasks as _auth_tasks  # noqa: F401  (registers jobs)
 from trident.apps.saas.config import SaasSettings
-from trident.apps.saas.envelope import render_error
+from trident.apps.saas.envelope import ErrorBody, render_error
 from trident.apps.saas.runtime import SaasRuntime
 from trident.core.app import create_base_app
 from trident.core.payments import LocalPaymentProvider, local_payments_router
@@ -74,6 +74,7 @@ def create_app(settings: SaasSettings | None = None, *, inline_jobs: bool = Fals
         description=DESCRIPTION,
         version=VERSION,
         renderer=render_error,
+        error_model=ErrorBody,
         tier_resolver=tier_resolver(runtime),
         routers=routers,
         openapi_tags=TAGS,

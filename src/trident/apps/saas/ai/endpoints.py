@@ -13,24 +13,15 @@ from trident.apps.saas.orgs.auth import header_org
 from trident.apps.saas.runtime import saas_runtime
 from trident.core.app import DbSession
 from trident.core.errors import Unprocessable, validation_field_errors
+from trident.core.openapi import sse_response
 
 router = APIRouter(prefix="/api/v1/ai", tags=["ai"])
 
 AiUser = header_org("ai:use")
 AiReader = header_org("billing:read")
 
-SSE_RESPONSE = {
-    200: {
-        "description": 'JSON, or with `"stream": true` Server-Sent Events',
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
-    }
-}
-STREAM_RESPONSE = {
-    200: {
-        "description": 'Server-Sent Events: `data: {"content": "..."}` then `data: [DONE]`',
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
-    }
-}
+SSE_RESPONSE = sse_response('JSON, or with `"stream": true` Server-Sent Events')
+STREAM_RESPONSE = sse_response('Server-Sent Events: `data: {"content": "..."}` then `data: [DONE]`')
 
 
 @router.post(

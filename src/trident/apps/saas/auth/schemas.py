@@ -7,12 +7,19 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from trident.core.text import DisplayText
 
+PASSWORD_RULE = "^(.*[A-Za-z].*[0-9].*|.*[0-9].*[A-Za-z].*)$"
+
 
 class RegisterRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     email: EmailStr
-    password: str = Field(min_length=8, max_length=128)
+    password: str = Field(
+        min_length=8,
+        max_length=128,
+        # The rule checked below, stated for clients (no look-ahead: any JSON Schema engine).
+        json_schema_extra={"pattern": PASSWORD_RULE},
+    )
     full_name: DisplayText | None = Field(default=None, max_length=200)
 
     @field_validator("password")

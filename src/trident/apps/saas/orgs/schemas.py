@@ -19,13 +19,15 @@ class OrgCreate(BaseModel):
 
 
 class OrgUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # An empty body changes nothing and is refused; say so in the schema too.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
-    name: DisplayText | None = Field(default=None, min_length=1, max_length=100)
-    slug: str | None = Field(default=None, min_length=2, max_length=50, pattern=SLUG_PATTERN)
+    # Optional but not nullable: {"name": null} is as meaningless as leaving it out.
+    name: DisplayText = Field(default=None, min_length=1, max_length=100)  # type: ignore[assignment]
+    slug: str = Field(default=None, min_length=2, max_length=50, pattern=SLUG_PATTERN)  # type: ignore[assignment]
 
     @model_validator(mode="after")
-    def something(self) -> OrgUpdate:
+    def at_least_one_change(self) -> OrgUpdate:
         if self.name is None and self.slug is None:
             raise ValueError("Give at least one of name, slug.")
         return self

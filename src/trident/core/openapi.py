@@ -1,0 +1,108 @@
+"""Make the generated OpenAPI document true to what the app answers.
+
+FastAPI documents its own 422 body (``HTTPValidationError``) while every Trident
+app answers validation errors in its own envelope, and it does not document the
+400 a malformed body gets.  ``document_errors`` fixes both for every operation.
+``allowed_methods`` answers 405's ``Allow`` from the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+FASTAPI_VALIDATION = "#/components/schemas/HTTPValidationError"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def document_errors(app: FastAPI, error_model: type[BaseModel]) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        _use_envelope(schema, error_model)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _use_envelope(schema: dict[str, Any], error_model: type[BaseModel]) -> None:
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    name = error_model.__name__
+    if name not in components:
+        model_schema = error_model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(model_schema.pop("$defs", {}))
+        components[name] = model_schema
+    envelope = {"$ref": f"#/components/schemas/{name}"}
+    for item in schema.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for response in responses.values():
+                json_body = response.get("content", {}).get("application/json", {})
+                if json_body.get("schema", {}).get("$ref") == FASTAPI_VALIDATION:
+                    json_body["schema"] = dict(envelope)
+            if "requestBody" in operation and "400" not in responses:
+                responses["400"] = {
+                    "description": "Malformed body (not decodable)",
+                    "content": {"application/json": {"schema": dict(envelope)}},
+                }
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+
+
+@lru_cache(maxsize=8)
+def _patterns(
+    paths: tuple[tuple[str, tuple[str, ...]], ...],
+) -> list[tuple[re.Pattern[str], set[str]]]:
+    compiled = []
+    for template, methods in paths:
+        regex = (
+            "^"
+            + re.sub(
+                r"\{[^/}]+\}", "[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}")
+            )
+            + "$"
+        )
+        compiled.append((re.compile(regex), {m.upper() for m in methods}))
+    return compiled
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the app documents for ``path`` (for a 405's ``Allow`` header)."""
+    paths = tuple(
+        (template, tuple(m for m in item if m in HTTP_METHODS))
+        for template, item in app.openapi().get("paths", {}).items()
+    )
+    methods: set[str] = set()
+    for pattern, documented in _patterns(paths):
+        if pattern.match(path):
+            methods |= documented
+    return sorted(methods)
+
+
+#: one Server-Sent Event as clients (and schemathesis) read it off the stream
+SSE_EVENT = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string"},
+        "id": {"type": "string"},
+        "data": {"type": "string", "description": "A JSON document, or [DONE] at the end"},
+    },
+    "required": ["data"],
+}
+
+
+def sse_response(description: str) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` entry for a 200 that streams Server-Sent Events."""
+    return {
+        200: {"description": description, "content": {"text/event-stream": {"schema": SSE_EVENT}}}
+    }
