@@ -127,15 +127,16 @@ def test_app_honours_its_openapi_contract(module: ModuleType, tmp_path: Path) ->
         )
         failures: set[str] = set()
         fixed = [key.partition(".")[2] for key in who["parameters"]]
-        cases = 0
+        cases = checks = 0
         for event in engine.from_schema(schema).execute():
             if isinstance(event, events.FatalError | events.NonFatalError):
                 failures.add(f"engine error: {event}")
             if not isinstance(event, events.ScenarioFinished):
                 continue
-            for case_id, checks in event.recorder.checks.items():
+            for case_id, case_checks in event.recorder.checks.items():
                 cases += 1
-                for check in checks:
+                checks += len(case_checks)
+                for check in case_checks:
                     if check.failure_info is not None:
                         failure = check.failure_info.failure
                         if _mutated_a_fixed_parameter(check.name, failure, fixed):
@@ -146,5 +147,7 @@ def test_app_honours_its_openapi_contract(module: ModuleType, tmp_path: Path) ->
                             f"{case.method} {case.formatted_path} "
                             f"{str(getattr(failure, 'message', ''))[:200]}"
                         )
+    operations = len(list(schema.get_all_operations()))
+    print(f"\nfuzz {module.APP}: {operations} operations, {cases} cases, {checks} checks")
     assert cases > 0
     assert not failures, "\n".join(sorted(failures))

@@ -1,8 +1,9 @@
 """Make the generated OpenAPI document true to what the app answers.
 
 FastAPI documents its own 422 body (``HTTPValidationError``) while every Trident
-app answers validation errors in its own envelope, and it does not document the
-400 a malformed body gets.  ``document_errors`` fixes both for every operation.
+app answers validation errors in its own envelope; and the statuses the core
+itself answers (429 rate limit, 503 database down, 400/413 for bodies) belong to
+every operation.  ``document_errors`` adds them all in the app's envelope.
 ``allowed_methods`` answers 405's ``Allow`` from the same document.
 """
 
@@ -17,6 +18,17 @@ from pydantic import BaseModel
 
 FASTAPI_VALIDATION = "#/components/schemas/HTTPValidationError"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+#: what any request may meet, whatever the endpoint: the rate limit, a database outage
+ANY_REQUEST = {
+    "429": "Rate limit exceeded (see Retry-After)",
+    "503": "A dependency (the database) is unavailable",
+}
+WITH_BODY = {
+    "400": "Malformed body (not decodable)",
+    "413": "Body larger than the configured limit",
+}
+#: probes that neither meet the rate limiter nor the database
+UNLIMITED_PATHS = frozenset({"/health", "/live", "/metrics"})
 
 
 def document_errors(app: FastAPI, error_model: type[BaseModel]) -> None:
@@ -41,7 +53,7 @@ def _use_envelope(schema: dict[str, Any], error_model: type[BaseModel]) -> None:
         components.update(model_schema.pop("$defs", {}))
         components[name] = model_schema
     envelope = {"$ref": f"#/components/schemas/{name}"}
-    for item in schema.get("paths", {}).values():
+    for path, item in schema.get("paths", {}).items():
         for method, operation in item.items():
             if method not in HTTP_METHODS:
                 continue
@@ -50,11 +62,17 @@ def _use_envelope(schema: dict[str, Any], error_model: type[BaseModel]) -> None:
                 json_body = response.get("content", {}).get("application/json", {})
                 if json_body.get("schema", {}).get("$ref") == FASTAPI_VALIDATION:
                     json_body["schema"] = dict(envelope)
-            if "requestBody" in operation and "400" not in responses:
-                responses["400"] = {
-                    "description": "Malformed body (not decodable)",
-                    "content": {"application/json": {"schema": dict(envelope)}},
-                }
+            always = {} if path in UNLIMITED_PATHS else dict(ANY_REQUEST)
+            if "requestBody" in operation:
+                always.update(WITH_BODY)
+            for status, description in always.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": dict(envelope)}},
+                    },
+                )
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
 
