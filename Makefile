@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test lint fmt install clean
+.PHONY: serve test lint fmt install clean fuzz soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ test: $(STAMP)
 		echo "--- again on PostgreSQL + Redis"; \
 		TRIDENT_TEST_BACKEND=postgres $(BIN)/pytest; \
 	fi
+
+## The long property-based fuzz run (the fast profile is part of `make test`).
+fuzz: $(STAMP)
+	TRIDENT_FUZZ=long $(BIN)/pytest tests/reliability/test_fuzz.py
+
+## Drive each app against a real server process for a bounded time, then check invariants.
+soak: $(STAMP)
+	$(BIN)/python -m tests.reliability.soak --app all $(SOAK_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
