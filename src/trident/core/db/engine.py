@@ -12,7 +12,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
+
+from trident.core.db.sqlite_inline import inline_url
 
 
 class Database:
@@ -28,11 +31,13 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
+        engine_url: str | URL = url
         if self.is_sqlite:
             _ensure_sqlite_dir(url)
-            kwargs["connect_args"] = {"timeout": 30}
             if ":memory:" in url or url.endswith("://"):
                 raise ValueError("use a SQLite file; an in-memory database is not shared")
+            # statements run on the loop; lock waits are asynchronous (see sqlite_inline)
+            engine_url = inline_url(url)
         else:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
             if url.startswith("postgresql+asyncpg"):
@@ -43,7 +48,7 @@ class Database:
                     # Dates grouped in SQL (usage by day) must be UTC days.
                     "server_settings": {"timezone": "UTC"},
                 }
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        self.engine: AsyncEngine = create_async_engine(engine_url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
             write_bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -80,7 +85,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # no blocking wait: a busy statement is retried asynchronously (sqlite_inline)
+        cursor.execute("PRAGMA busy_timeout=0")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
