@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test lint fmt install clean fuzz soak
+.PHONY: serve test lint fmt install clean fuzz soak bench bench-profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,14 +36,22 @@ fuzz: $(STAMP)
 soak: $(STAMP)
 	$(BIN)/python -m tests.reliability.soak --app all $(SOAK_ARGS)
 
+## Throughput and latency beside same-run baselines (docs/performance.md). Installs wrk.
+bench: $(STAMP)
+	$(BIN)/python -m bench run $(BENCH_ARGS)
+
+## One request per scenario in-process, time split into auth/database/serialization/framework.
+bench-profile: $(STAMP)
+	$(BIN)/python -m bench profile $(BENCH_ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src/trident/core
 
 fmt: $(STAMP)
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache

@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 from trident.core.db.sqlite_inline import inline_url

@@ -1,0 +1,1 @@
+"""Trident's benchmark harness: ``make bench`` and ``make bench-profile``."""
