@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.saas.models import Invitation, Membership, Org, Subscription, User
@@ -39,14 +39,16 @@ async def orgs_of_user(db: AsyncSession, user_id: int) -> list[Any]:
     return list((await db.execute(stmt)).all())
 
 
+# Every org-scoped request runs this: built once (see auth.repository._USER_WITH_SESSION).
+_ORG_AND_ROLE = (
+    select(Org, Membership.role)
+    .join(Membership, Membership.org_id == Org.id)
+    .where(Org.id == bindparam("org_id"), Membership.user_id == bindparam("user_id"))
+)
+
+
 async def org_and_role(db: AsyncSession, org_id: int, user_id: int) -> tuple[Org, str] | None:
-    row = (
-        await db.execute(
-            select(Org, Membership.role)
-            .join(Membership, Membership.org_id == Org.id)
-            .where(Org.id == org_id, Membership.user_id == user_id)
-        )
-    ).first()
+    row = (await db.execute(_ORG_AND_ROLE, {"org_id": org_id, "user_id": user_id})).first()
     return (row[0], row[1]) if row else None
 
 
