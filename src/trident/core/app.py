@@ -24,7 +24,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 async def _db_session(request: Request) -> AsyncIterator[AsyncSession]:
     runtime: Runtime = request.app.state.runtime
-    async with runtime.unit_of_work(write=request.method not in SAFE_METHODS) as session:
+    write = request.method not in SAFE_METHODS
+    async with runtime.unit_of_work(write=write) as session:
+        if write:
+            runtime.on_write_session(session, request)
         yield session
 
 
@@ -53,12 +56,29 @@ class LiveStatus(BaseModel):
     status: str
 
 
-def health_router(version: str) -> APIRouter:
+HealthEndpoint = Callable[[Request], Any]
+
+
+def health_router(
+    version: str,
+    *,
+    health: HealthEndpoint | None = None,
+    health_model: type[BaseModel] = HealthStatus,
+) -> APIRouter:
+    """``/health``, ``/ready``, ``/live`` and ``/metrics``; an app whose document gives
+    ``/health`` more fields passes its own endpoint and model."""
     router = APIRouter(tags=["health"])
 
-    @router.get("/health", response_model=HealthStatus, summary="Basic health check")
-    async def health(request: Request) -> HealthStatus:
+    async def basic_health(request: Request) -> HealthStatus:
         return HealthStatus(status="healthy", app=runtime_of(request).app_name, version=version)
+
+    router.add_api_route(
+        "/health",
+        health or basic_health,
+        methods=["GET"],
+        response_model=health_model,
+        summary="Basic health check",
+    )
 
     @router.get(
         "/ready",
@@ -100,6 +120,8 @@ def create_base_app(
     on_unhandled: UnhandledHook | None = None,
     on_startup: Callable[[], Any] | None = None,
     include_health: bool = True,
+    health: HealthEndpoint | None = None,
+    health_model: type[BaseModel] = HealthStatus,
     openapi_tags: list[dict[str, Any]] | None = None,
     extra_setup: Callable[[FastAPI], None] | None = None,
 ) -> FastAPI:
@@ -131,7 +153,7 @@ def create_base_app(
     responder = install_error_handlers(app, renderer, on_unhandled)
 
     if include_health:
-        app.include_router(health_router(version))
+        app.include_router(health_router(version, health=health, health_model=health_model))
     for router in routers:
         app.include_router(router)
     if extra_setup is not None:

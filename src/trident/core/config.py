@@ -73,6 +73,11 @@ class CoreSettings(BaseSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_from: str = "no-reply@localhost"
     smtp_tls: bool = True
+    #: a Twilio-style REST endpoint (form POST of To, From, Body, basic auth)
+    sms_api_url: str = ""
+    sms_api_user: str = ""
+    sms_api_token: SecretStr = SecretStr("")
+    sms_from: str = ""
 
     s3_bucket: str = ""
     s3_endpoint_url: str = ""

@@ -20,6 +20,15 @@ class PageParams:
     limit: int = DEFAULT_LIMIT
     offset: int = 0
 
+    @property
+    def page(self) -> int:
+        """The 1-based page number these params select (page-numbered APIs)."""
+        return self.offset // self.limit + 1
+
+    @classmethod
+    def numbered(cls, page: int, limit: int) -> PageParams:
+        return cls(limit=limit, offset=(page - 1) * limit)
+
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):

@@ -1,5 +1,8 @@
 """Rate limiting with ``limits``: in memory by default, Redis when configured.
 
+A limit may have several windows (``"100/minute;1000/hour"``): each is counted, the
+request is refused when any is exhausted, and the headers describe the window
+closest to running out plus each window on its own (``X-RateLimit-Remaining-Minute``).
 Every response carries ``X-RateLimit-*``; an exceeded limit answers 429 with
 ``Retry-After`` in the app's envelope.  If Redis stops answering, counting falls
 back to this process's memory (limits stay enforced per worker) and the limiter
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
-from limits import RateLimitItem, parse
+from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import RateLimiter, SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -32,6 +35,21 @@ STATE_KEY = "ratelimit"
 
 
 @dataclass(frozen=True, slots=True)
+class WindowState:
+    """One window of a limit: its size, what is left of it and when it resets."""
+
+    name: str  # "minute", "hour", ... (the window's granularity)
+    limit: int
+    remaining: int
+    reset_at: float
+    window_seconds: int
+
+    @property
+    def current(self) -> int:
+        return self.limit - max(0, self.remaining)
+
+
+@dataclass(frozen=True, slots=True)
 class RateLimitResult:
     tier: str
     limit: int
@@ -39,31 +57,50 @@ class RateLimitResult:
     reset_at: float
     allowed: bool
     window_seconds: int
+    backend: str = "memory"
+    #: every window of the limit; the fields above describe the tightest one
+    windows: tuple[WindowState, ...] = ()
 
     @property
     def retry_after(self) -> int:
         return max(1, math.ceil(self.reset_at - time.time()))
 
     def headers(self) -> dict[str, str]:
-        return {
+        headers = {
             "X-RateLimit-Limit": str(self.limit),
             "X-RateLimit-Remaining": str(max(0, self.remaining)),
             "X-RateLimit-Reset": str(int(self.reset_at)),
             "X-RateLimit-Tier": self.tier,
+            "X-RateLimit-Backend": self.backend,
         }
+        for window in self.windows:
+            suffix = window.name.capitalize()
+            headers[f"X-RateLimit-Remaining-{suffix}"] = str(max(0, window.remaining))
+            headers[f"X-RateLimit-Reset-{suffix}"] = str(int(window.reset_at))
+        return headers
 
     def error(self) -> TooManyRequests:
         retry = self.retry_after
         reset_iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.reset_at))
+        exhausted = next((w for w in self.windows if w.remaining < 0), None) or (
+            self.windows[0] if self.windows else None
+        )
+        details: dict[str, Any] = {
+            "limit": self.limit,
+            "tier": self.tier,
+            "window_seconds": self.window_seconds,
+            "reset_at": reset_iso,
+            "retry_after": retry,
+        }
+        if exhausted is not None:
+            details.update(
+                limit_type=exhausted.name,
+                limit_value=exhausted.limit,
+                current=exhausted.current,
+            )
         return TooManyRequests(
             f"Rate limit exceeded. Try again in {retry} seconds.",
-            details={
-                "limit": self.limit,
-                "tier": self.tier,
-                "window_seconds": self.window_seconds,
-                "reset_at": reset_iso,
-                "retry_after": retry,
-            },
+            details=details,
             headers={**self.headers(), "Retry-After": str(retry)},
         )
 
@@ -79,20 +116,32 @@ class Limiter:
             storage = RedisStorage(uri, implementation="redispy", key_prefix=f"trident:{app_name}")
             self._redis = SlidingWindowCounterRateLimiter(storage)
         self.degraded = False
-        self._parsed: dict[str, RateLimitItem] = {}
+        self._parsed: dict[str, list[RateLimitItem]] = {}
 
-    def item(self, limit: str) -> RateLimitItem:
-        item = self._parsed.get(limit)
-        if item is None:
-            item = self._parsed[limit] = parse(limit)
-        return item
+    @property
+    def backend(self) -> str:
+        return "redis" if self._redis is not None and not self.degraded else "memory"
+
+    def items(self, limit: str) -> list[RateLimitItem]:
+        items = self._parsed.get(limit)
+        if items is None:
+            items = self._parsed[limit] = parse_many(limit)
+        return items
+
+    async def _count(
+        self, limiter: RateLimiter, items: list[RateLimitItem], tier: str, key: str
+    ) -> list[tuple[RateLimitItem, bool, Any]]:
+        counted = []
+        for item in items:
+            allowed = await limiter.hit(item, tier, key)
+            counted.append((item, allowed, await limiter.get_window_stats(item, tier, key)))
+        return counted
 
     async def hit(self, tier: str, limit: str, key: str) -> RateLimitResult:
-        item = self.item(limit)
+        items = self.items(limit)
         limiter = self._redis or self._memory
         try:
-            allowed = await limiter.hit(item, tier, key)
-            stats = await limiter.get_window_stats(item, tier, key)
+            counted = await self._count(limiter, items, tier, key)
             if self.degraded and limiter is self._redis:
                 log.info("rate limiting is back on Redis")
                 self.degraded = False
@@ -102,15 +151,28 @@ class Limiter:
             if not self.degraded:
                 log.warning("rate limit storage unavailable, using memory: %s", exc)
             self.degraded = True
-            allowed = await self._memory.hit(item, tier, key)
-            stats = await self._memory.get_window_stats(item, tier, key)
+            counted = await self._count(self._memory, items, tier, key)
+        windows = tuple(
+            WindowState(
+                name=item.GRANULARITY.name,
+                limit=item.amount,
+                # a refused hit is not counted: show it as one over the limit
+                remaining=stats.remaining if allowed else -1,
+                reset_at=stats.reset_time,
+                window_seconds=item.get_expiry(),
+            )
+            for item, allowed, stats in counted
+        )
+        tightest = min(windows, key=lambda w: (w.remaining, -w.window_seconds))
         return RateLimitResult(
             tier=tier,
-            limit=item.amount,
-            remaining=stats.remaining,
-            reset_at=stats.reset_time,
-            allowed=allowed,
-            window_seconds=item.get_expiry(),
+            limit=tightest.limit,
+            remaining=max(0, tightest.remaining),
+            reset_at=tightest.reset_at,
+            allowed=all(allowed for _item, allowed, _stats in counted),
+            window_seconds=tightest.window_seconds,
+            backend=self.backend,
+            windows=windows,
         )
 
     async def reset(self) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
 
 from trident.core.config import CoreSettings
 from trident.core.db.engine import Database
@@ -31,6 +33,7 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.app_name = settings.app_name
+        self.started_at = time.time()
         self.db = Database(settings.database_url, pool_size=settings.database_pool_size)
         self.redis: Redis | None = (
             Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
@@ -48,6 +51,9 @@ class Runtime:
     def unit_of_work(self, *, write: bool = True) -> AbstractAsyncContextManager[AsyncSession]:
         """A transaction for work outside a request (jobs, webhooks delivered in-process)."""
         return unit_of_work(self.db, write=write, info={DISPATCHER: self.jobs})
+
+    def on_write_session(self, session: AsyncSession, request: Request) -> None:
+        """Called when a writing request opens its transaction (the audit trail hooks in)."""
 
     async def record_failed_job(
         self, name: str, arguments: dict[str, Any], error: str, attempts: int

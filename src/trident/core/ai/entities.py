@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
+from trident.core.text import normalize_phone
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -213,16 +215,6 @@ def extract_guests(text: str) -> int | None:
         if value is not None and 0 < value <= 10_000:
             return value
     return None
-
-
-def normalize_phone(raw: str) -> str | None:
-    """A North American number as E.164 (+1XXXXXXXXXX), else None."""
-    digits = re.sub(r"\D", "", raw)
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if len(digits) != 10 or digits[0] in "01":
-        return None
-    return "+1" + digits
 
 
 def extract_phones(text: str) -> list[str]:

@@ -67,13 +67,18 @@ class TokenService:
         user_agent: str | None = None,
         ip_address: str | None = None,
         extra_claims: dict[str, Any] | None = None,
+        session_fields: dict[str, Any] | None = None,
     ) -> TokenPair:
-        """Start a new login session and return its first token pair."""
+        """Start a new login session and return its first token pair.
+
+        ``session_fields`` fills an app's own columns of its auth-session table (the
+        station a hibachi session signed in to), which outlive every rotation."""
         auth_session = self.session_model(
             id=secrets.token_hex(16),
             user_id=user_id,
             user_agent=(user_agent or "")[:255] or None,
             ip_address=ip_address,
+            **(session_fields or {}),
         )
         db.add(auth_session)
         await db.flush()

@@ -6,9 +6,13 @@ costs tens of milliseconds of CPU, which is the point, so it runs in a thread.
 
 from __future__ import annotations
 
+import re
+from typing import Annotated
+
 import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from pydantic import AfterValidator, Field
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 # Verified when the account does not exist, so "no such user" costs as much as
@@ -37,3 +41,21 @@ async def verify_password(stored_hash: str | None, password: str) -> bool:
 
 def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
+
+
+#: the strength rule, stated for clients (no look-ahead: any JSON Schema engine reads it)
+PASSWORD_RULE = "^(.*[A-Za-z].*[0-9].*|.*[0-9].*[A-Za-z].*)$"
+
+
+def check_password_strength(value: str) -> str:
+    if not (re.search(r"[A-Za-z]", value) and re.search(r"\d", value)):
+        raise ValueError("Password must contain at least one letter and one digit.")
+    return value
+
+
+#: a new password: 8-128 characters with at least one letter and one digit
+NewPassword = Annotated[
+    str,
+    Field(min_length=8, max_length=128, json_schema_extra={"pattern": PASSWORD_RULE}),
+    AfterValidator(check_password_strength),
+]

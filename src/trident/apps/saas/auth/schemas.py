@@ -1,33 +1,19 @@
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from trident.core.security.passwords import NewPassword
 from trident.core.text import DisplayText
-
-PASSWORD_RULE = "^(.*[A-Za-z].*[0-9].*|.*[0-9].*[A-Za-z].*)$"
 
 
 class RegisterRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     email: EmailStr
-    password: str = Field(
-        min_length=8,
-        max_length=128,
-        # The rule checked below, stated for clients (no look-ahead: any JSON Schema engine).
-        json_schema_extra={"pattern": PASSWORD_RULE},
-    )
+    password: NewPassword
     full_name: DisplayText | None = Field(default=None, max_length=200)
-
-    @field_validator("password")
-    @classmethod
-    def strong_enough(cls, value: str) -> str:
-        if not (re.search(r"[A-Za-z]", value) and re.search(r"\d", value)):
-            raise ValueError("Password must contain at least one letter and one digit.")
-        return value
 
     @field_validator("full_name", mode="before")
     @classmethod

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -18,22 +16,11 @@ from trident.apps.saas.orgs.permissions import PERMISSIONS
 from trident.apps.saas.orgs.schemas import InviteRequest, MemberOut, OrgCreate, OrgOut, OrgUpdate
 from trident.core.db.tenancy import get_scoped
 from trident.core.errors import Conflict, Forbidden, NotFound
-
-
-def slugify(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
-    return slug if len(slug) >= 2 else "org"
+from trident.core.text import free_slug, slugify
 
 
 async def _free_slug(db: AsyncSession, base: str) -> str:
-    taken = await repository.slugs_like(db, base)
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    return free_slug(base, await repository.slugs_like(db, base))
 
 
 def org_out(row: Any) -> OrgOut:
