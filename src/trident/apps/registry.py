@@ -35,6 +35,7 @@ class AppSpec:
 
 
 APPS: dict[str, AppSpec] = {
+    "hibachi": AppSpec("hibachi", 8000, "trident.apps.hibachi"),
     "saas": AppSpec("saas", 8002, "trident.apps.saas"),
 }
 

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from trident.apps.hibachi.auth.auth import PublicStation, station_caller
+from trident.apps.hibachi.bookings import repository, service
+from trident.apps.hibachi.bookings.schemas import (
+    AvailabilityOut,
+    BookedDatesOut,
+    BookingCreate,
+    BookingOut,
+    BookingSaved,
+    BookingUpdate,
+    CancelRequest,
+    PublicBookingOut,
+    PublicBookingRequest,
+)
+from trident.apps.hibachi.envelope import errors
+from trident.apps.hibachi.models import IdempotencyRecord
+from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
+from trident.apps.hibachi.runtime import hibachi_runtime
+from trident.core.app import DbSession
+from trident.core.errors import Unprocessable
+from trident.core.idempotency import IdempotencyKey, fingerprint_of, idempotent
+from trident.core.pagination import fetch_page
+
+router = APIRouter(tags=["bookings"])
+public_router = APIRouter(tags=["public"])
+
+Reader = station_caller("bookings:read", "bookings:own", any_of=True)
+Writer = station_caller("bookings:write", "bookings:own", any_of=True)
+Deleter = station_caller("bookings:delete")
+Member = station_caller()
+BookingRef = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=32,
+        pattern=r"^(\d{1,10}|[Bb][Kk]-\d{4}-\d{1,10})$",
+        description="The booking's id, or its reference number (BK-2025-00123)",
+    ),
+]
+STATUSES = {"pending", "confirmed", "completed", "cancelled"}
+
+
+def _statuses(raw: str | None) -> list[str] | None:
+    if not raw:
+        return None
+    wanted = [s.strip().lower() for s in raw.split(",") if s.strip()]
+    unknown = sorted(set(wanted) - STATUSES)
+    if unknown:
+        raise Unprocessable(
+            f"Unknown status {', '.join(unknown)}.",
+            details={"status": f"must be among {sorted(STATUSES)}"},
+        )
+    return wanted
+
+
+@router.get("", response_model=ListResponse[BookingOut], responses=errors(401, 403, 422))
+async def list_bookings(
+    caller: Reader,
+    db: DbSession,
+    page: PageQuery,
+    status: Annotated[
+        str | None, Query(max_length=100, description="One status or several, comma-separated")
+    ] = None,
+    event_date_from: dt.date | None = None,
+    event_date_to: dt.date | None = None,
+    date_from: Annotated[dt.date | None, Query(description="Same as event_date_from")] = None,
+    date_to: Annotated[dt.date | None, Query(description="Same as event_date_to")] = None,
+    customer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    event_type: Annotated[str | None, Query(max_length=32)] = None,
+    search: Annotated[
+        str | None, Query(max_length=100, description="Reference, customer name or location")
+    ] = None,
+    sort: Literal["event_date", "created_at", "guest_count", "total_amount", "status"] = (
+        "event_date"
+    ),
+    order: Literal["asc", "desc"] = "desc",
+) -> Response:
+    """Bookings of the station (a customer sees their own), filtered, sorted, paged."""
+    own = caller.own_customer_id("bookings:read")
+    stmt = repository.list_query(
+        caller.station_id,
+        statuses=_statuses(status),
+        date_from=event_date_from or date_from,
+        date_to=event_date_to or date_to,
+        customer_id=own if own is not None else customer_id,
+        event_type=event_type.lower() if event_type else None,
+        search=search,
+        sort=sort,
+        descending=order == "desc",
+    )
+    result = await fetch_page(db, stmt, page)
+    return list_response(BookingOut, [service.booking_out(r) for r in result.items], result)
+
+
+@router.post(
+    "",
+    response_model=BookingSaved,
+    status_code=201,
+    responses=errors(401, 403, 404, 409, 422),
+)
+async def create_booking(
+    body: BookingCreate,
+    request: Request,
+    caller: Writer,
+    db: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> BookingSaved:
+    """Book a slot: staff for any customer, a customer for themselves. 409 if taken."""
+    rt = hibachi_runtime(request)
+
+    async def run() -> BookingSaved:
+        booking = await service.create_booking(rt, db, caller, body)
+        return BookingSaved(**booking.model_dump(), message="Booking created successfully")
+
+    return await idempotent(
+        db,
+        IdempotencyRecord,
+        scope=f"booking:{caller.station_id}:{caller.principal.kind}:{caller.user_id or ''}",
+        key=idempotency_key,
+        fingerprint=fingerprint_of(body.model_dump(mode="json")),
+        run=run,
+        status_code=201,
+    )
+
+
+@router.get("/booked-dates", response_model=BookedDatesOut, responses=errors(401, 403, 422))
+async def booked_dates(
+    caller: Member,
+    db: DbSession,
+    from_date: Annotated[dt.date | None, Query(alias="from")] = None,
+    to_date: Annotated[dt.date | None, Query(alias="to")] = None,
+) -> BookedDatesOut:
+    """Days with bookings and days fully booked (from today for a year by default)."""
+    return await service.booked_dates(db, caller.station, from_date, to_date)
+
+
+@router.get("/availability", response_model=AvailabilityOut, responses=errors(404, 422))
+async def availability(
+    station: PublicStation, db: DbSession, date: Annotated[dt.date, Query()]
+) -> AvailabilityOut:
+    """The slots of a date and which are free (public)."""
+    return await service.availability(db, station, date)
+
+
+@router.get("/{booking_id}", response_model=BookingOut, responses=errors(401, 403, 404, 422))
+async def get_booking(booking_id: BookingRef, caller: Reader, db: DbSession) -> BookingOut:
+    """One booking with its customer, menu, price breakdown and payment state."""
+    return await service.get_booking(db, caller, booking_id)
+
+
+@router.put("/{booking_id}", response_model=BookingSaved, responses=errors(401, 403, 404, 409, 422))
+async def update_booking(
+    booking_id: BookingRef, body: BookingUpdate, caller: Writer, db: DbSession
+) -> BookingSaved:
+    """Change a booking or move it along pending -> confirmed -> completed (reprices)."""
+    booking = await service.update_booking(db, caller, booking_id, body)
+    return BookingSaved(**booking.model_dump(), message="Booking updated successfully")
+
+
+@router.post(
+    "/{booking_id}/cancel",
+    response_model=BookingSaved,
+    responses=errors(401, 403, 404, 409, 422),
+)
+async def cancel_booking(
+    booking_id: BookingRef, caller: Writer, db: DbSession, body: CancelRequest | None = None
+) -> BookingSaved:
+    """Cancel a booking and free its slot (a customer: their own, while pending)."""
+    booking = await service.cancel_booking(db, caller, booking_id, body.reason if body else None)
+    return BookingSaved(**booking.model_dump(), message="Booking cancelled")
+
+
+@router.delete("/{booking_id}", status_code=204, responses=errors(401, 403, 404, 409))
+async def delete_booking(booking_id: BookingRef, caller: Deleter, db: DbSession) -> Response:
+    """Cancel a booking (it stays on record, its slot is freed); repeating it is 204."""
+    await service.cancel_booking(db, caller, booking_id, "Deleted by staff")
+    return Response(status_code=204)
+
+
+@public_router.post(
+    "/bookings", response_model=PublicBookingOut, status_code=201, responses=errors(404, 409, 422)
+)
+async def public_booking(
+    body: PublicBookingRequest, request: Request, station: PublicStation, db: DbSession
+) -> PublicBookingOut:
+    """Request a booking from the public site (no account needed)."""
+    return await service.public_booking(hibachi_runtime(request), db, station, body)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import SecretStr
+
+from trident.core.config import CoreSettings
+
+
+class HibachiSettings(CoreSettings):
+    app_name: ClassVar[str] = "hibachi"
+    default_port: ClassVar[int] = 8000
+
+    #: encrypts customer email and phone at rest; older keys (comma-separated) still decrypt
+    field_encryption_key: SecretStr = SecretStr("")
+    field_encryption_old_keys: SecretStr = SecretStr("")
+    #: the station public requests use when they name none (its code)
+    default_station: str = "main"
+    api_key_prefix: str = "mh"
+    login_rate_limit: str = "5/minute"
+    #: the tiers of the newest document (requests per minute; per hour)
+    rate_limit_public: str = "30/minute;300/hour"
+    rate_limit_authenticated: str = "100/minute;1000/hour"
+    rate_limit_premium: str = "200/minute;2000/hour"
+    rate_limit_admin: str = "500/minute;5000/hour"
+    #: local wall-clock zone of the business (dates such as "today" are read in it)
+    business_timezone: str = "America/Los_Angeles"
+
+    def required_secrets(self) -> list[str]:
+        return [*super().required_secrets(), "field_encryption_key"]
+
+
+#: what the CLI and the registry instantiate
+Settings = HibachiSettings

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from trident.apps.hibachi.envelope import errors
+from trident.apps.hibachi.monitoring import service
+from trident.apps.hibachi.monitoring.schemas import (
+    DatabaseHealthOut,
+    FeaturesOut,
+    InfoOut,
+    RateLimitStatusOut,
+    WorkersHealthOut,
+)
+from trident.apps.hibachi.runtime import hibachi_runtime
+from trident.core.ratelimit import STATE_KEY
+
+router = APIRouter(tags=["health"])
+monitoring_router = APIRouter(tags=["monitoring"])
+
+
+async def health(request: Request) -> Any:
+    """Basic health check: the app answers; database and Redis state (never 503)."""
+    return await service.health(hibachi_runtime(request))
+
+
+@router.get("/info", response_model=InfoOut)
+async def info(request: Request) -> InfoOut:
+    """The app, its version and which provider serves each integration."""
+    return service.info(hibachi_runtime(request))
+
+
+@router.get(
+    "/health/db",
+    response_model=DatabaseHealthOut,
+    responses={503: {"model": DatabaseHealthOut, "description": "The database is down"}},
+)
+async def database_health(request: Request) -> Any:
+    """The database: reachable, how fast, and at which schema revision; 503 when down."""
+    report = await service.database_health(hibachi_runtime(request))
+    return JSONResponse(
+        report.model_dump(mode="json"), status_code=200 if report.status == "healthy" else 503
+    )
+
+
+router.add_api_route(
+    "/api/health/db",
+    database_health,
+    methods=["GET"],
+    response_model=DatabaseHealthOut,
+    responses={503: {"model": DatabaseHealthOut, "description": "The database is down"}},
+    summary="Database health (same as /health/db)",
+)
+
+
+@router.get(
+    "/health/workers",
+    response_model=WorkersHealthOut,
+    responses={503: {"model": WorkersHealthOut, "description": "The job queue is down"}},
+)
+async def workers_health(request: Request) -> Any:
+    """Background jobs: where they run, what is queued, what failed in 24 hours."""
+    report = await service.workers_health(hibachi_runtime(request))
+    return JSONResponse(
+        report.model_dump(mode="json"), status_code=200 if report.status == "healthy" else 503
+    )
+
+
+@router.get("/health/features", response_model=FeaturesOut)
+async def features_health(request: Request) -> FeaturesOut:
+    """Which features are on and which provider serves each."""
+    return service.features(hibachi_runtime(request))
+
+
+@monitoring_router.get(
+    "/rate-limit/status", response_model=RateLimitStatusOut, responses=errors(429)
+)
+async def rate_limit_status(request: Request) -> Any:
+    """Your rate-limit tier and what is left of each window (this call counts too)."""
+    result = request.state._state.get(STATE_KEY)
+    return service.rate_limit_status(hibachi_runtime(request), result, "public")

@@ -1,0 +1,119 @@
+"""Shapes every hibachi module shares: money, list envelopes and page parameters.
+
+Lists answer one envelope that every document's client can read: the 2025-10-25
+document's ``items`` + ``pagination`` (with ``total_items``, ``total_pages``,
+``has_next``, ``has_prev``), the newest and the CRM documents' ``data`` with
+``total``, ``page``, ``limit`` (and ``pagination.total``/``pages``).  ``items`` and
+``data`` are the same list, encoded once and written twice.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, PlainSerializer, TypeAdapter
+
+from trident.core.pagination import Page, PageParams
+
+T = TypeVar("T")
+
+CENT = Decimal("0.01")
+
+
+def cents_to_decimal(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def decimal_to_cents(amount: Decimal) -> int:
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+#: an amount of money: exact in Python, a JSON number (942.5) on the wire as the
+#: documents show it
+Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+def money(cents: int) -> Decimal:
+    return cents_to_decimal(cents)
+
+
+class Pagination(BaseModel):
+    page: int
+    limit: int
+    total_items: int
+    total_pages: int
+    has_next: bool
+    has_prev: bool
+    total: int
+    pages: int
+
+
+class ListResponse(BaseModel, Generic[T]):
+    """The documented list envelope (the model is for the OpenAPI document)."""
+
+    items: list[T]
+    data: list[T]
+    total: int
+    page: int
+    limit: int
+    pagination: Pagination
+
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_PAGE = 500_000
+
+
+async def page_query(
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1")] = 1,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (max {MAX_LIMIT})")
+    ] = DEFAULT_LIMIT,
+) -> PageParams:
+    return PageParams.numbered(page, limit)
+
+
+PageQuery = Annotated[PageParams, Depends(page_query)]
+
+_adapters: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    adapter = _adapters.get(model)
+    if adapter is None:
+        adapter = _adapters[model] = TypeAdapter(list[model])
+    return adapter
+
+
+def pagination(total: int, params: PageParams) -> dict[str, Any]:
+    pages = math.ceil(total / params.limit) if total else 0
+    return {
+        "page": params.page,
+        "limit": params.limit,
+        "total_items": total,
+        "total_pages": pages,
+        "has_next": params.page < pages,
+        "has_prev": params.page > 1,
+        "total": total,
+        "pages": pages,
+    }
+
+
+def list_response(model: type[BaseModel], items: list[Any], page: Page[Any]) -> Response:
+    """The envelope as a response, each item validated and encoded once."""
+    params = PageParams(limit=page.limit, offset=page.offset)
+    encoded = _adapter(model).dump_json(items)
+    meta = TypeAdapter(dict[str, Any]).dump_json(
+        {
+            "total": page.total,
+            "page": params.page,
+            "limit": params.limit,
+            "pagination": pagination(page.total, params),
+        }
+    )
+    body = b'{"items":' + encoded + b',"data":' + encoded + b"," + meta[1:]
+    return Response(body, media_type="application/json")

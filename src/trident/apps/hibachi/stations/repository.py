@@ -1,0 +1,50 @@
+"""All SQL about stations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trident.apps.hibachi.models import Booking, Station, StationStatus, User
+
+
+async def codes_like(db: AsyncSession, base: str) -> set[str]:
+    return set(await db.scalars(select(Station.code).where(Station.code.like(f"{base}%"))))
+
+
+async def code_taken(db: AsyncSession, code: str) -> bool:
+    return await db.scalar(select(Station.id).where(Station.code == code)) is not None
+
+
+def _counted() -> Select[Any]:
+    users = (
+        select(func.count(User.id))
+        .where(User.station_id == Station.id)
+        .correlate(Station)
+        .scalar_subquery()
+    )
+    bookings = (
+        select(func.count(Booking.id))
+        .where(Booking.station_id == Station.id)
+        .correlate(Station)
+        .scalar_subquery()
+    )
+    return select(Station, users.label("user_count"), bookings.label("booking_count"))
+
+
+def stations_query(status: str | None, search: str | None) -> Select[Any]:
+    stmt = _counted()
+    if status is not None:
+        stmt = stmt.where(Station.status == status)
+    else:
+        stmt = stmt.where(Station.status != StationStatus.DELETED)
+    if search:
+        like = f"%{search.lower()}%"
+        stmt = stmt.where(func.lower(Station.name).like(like) | Station.code.like(like))
+    return stmt.order_by(Station.id)
+
+
+async def station_with_counts(db: AsyncSession, station_id: int) -> Any:
+    return (await db.execute(_counted().where(Station.id == station_id))).first()

@@ -1,0 +1,7 @@
+"""Every job of the hibachi app, registered by importing its module (the web app and
+``trident worker hibachi`` both import this)."""
+
+from trident.apps.hibachi.auth import tasks as auth_tasks
+from trident.apps.hibachi.notifications import tasks as notification_tasks
+
+__all__ = ["auth_tasks", "notification_tasks"]
