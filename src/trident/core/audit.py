@@ -117,9 +117,9 @@ def _audited(obj: Any) -> bool:
 
 
 def _ref(obj: Any) -> str:
-    identity = inspect(obj).identity
-    key = ",".join(str(part) for part in identity) if identity else "?"
-    return f"{type(obj).__tablename__}:{key}"
+    # primary keys are assigned by now; the identity key is set only after the flush
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return f"{type(obj).__tablename__}:{','.join(str(part) for part in key)}"
 
 
 @event.listens_for(Session, "after_flush")
@@ -157,6 +157,11 @@ def _collect_bulk(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _write(session: Session) -> None:
+    # releasing a savepoint fires this too; only the outermost commit writes the record
+    if AUDIT_KEY not in session.info or session.in_nested_transaction():
+        return
+    # commit flushes after this hook: flush now so the record sees every change
+    session.flush()
     record: AuditRecord | None = session.info.pop(AUDIT_KEY, None)
     if record is None or record.empty:
         return

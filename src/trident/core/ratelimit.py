@@ -46,7 +46,8 @@ class WindowState:
 
     @property
     def current(self) -> int:
-        return self.limit - max(0, self.remaining)
+        """Requests counted in the window (a refused one shows as limit + 1)."""
+        return self.limit - self.remaining
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,8 +89,7 @@ class RequestContextMiddleware:
         finally:
             self.metrics.in_flight.labels(self.metrics.app_name).dec()
             elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "<unmatched>"
+            template = route_template(scope)
             status = int(status_holder["status"])
             self.metrics.observe(scope["method"], template, status, elapsed)
             log.info(
@@ -131,6 +130,19 @@ def _limited(receive: Receive, limit: int, mw: RequestContextMiddleware) -> Rece
         return message
 
     return wrapped
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's path template (``/api/v1/bookings/{booking_id}``).
+
+    FastAPI versions that include a router without copying its routes (a router
+    mounted at two prefixes) keep the full template in the request's effective
+    route context; older ones copy the route, prefix and all, into ``route``."""
+    context = scope.get("fastapi", {}).get("effective_route_context")
+    template = getattr(context, "path_format", None)
+    if template:
+        return str(template)
+    return getattr(scope.get("route"), "path", None) or "<unmatched>"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
