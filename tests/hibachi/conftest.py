@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import httpx
@@ -53,19 +54,50 @@ def settings_overrides() -> dict[str, object]:
     return {}
 
 
-@pytest.fixture
-def settings(
-    hibachi_database: str, tmp_path: Path, settings_overrides: dict[str, object]
-) -> HibachiSettings:
-    return make_settings(hibachi_database, tmp_path, **settings_overrides)
+class AppCache:
+    """One app per distinct settings for the whole run.
+
+    Building the app analyses every route (about 600 with the documents' prefixes,
+    0.6 s); tests share an app and start from an empty database and fresh limits."""
+
+    def __init__(self, database_url: str, data_dir: Path) -> None:
+        self.database_url = database_url
+        self.data_dir = data_dir
+        self.apps: dict[str, tuple[FastAPI, HibachiSettings]] = {}
+        self.stack = AsyncExitStack()
+
+    async def get(self, overrides: dict[str, object]) -> tuple[FastAPI, HibachiSettings]:
+        key = repr(sorted(overrides.items()))
+        if key not in self.apps:
+            settings = make_settings(self.database_url, self.data_dir, **overrides)
+            application = create_app(settings, inline_jobs=True)
+            await self.stack.enter_async_context(LifespanManager(application))
+            self.apps[key] = (application, settings)
+        return self.apps[key]
+
+
+@pytest.fixture(scope="session")
+async def app_cache(
+    hibachi_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[AppCache]:
+    cache = AppCache(hibachi_database, tmp_path_factory.mktemp("hibachi-data"))
+    async with cache.stack:
+        yield cache
 
 
 @pytest.fixture
-async def app(hibachi_database: str, settings: HibachiSettings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings, inline_jobs=True)
-    async with LifespanManager(application):
-        yield application
+async def app(
+    app_cache: AppCache, hibachi_database: str, settings_overrides: dict[str, object]
+) -> AsyncIterator[FastAPI]:
+    application, _settings = await app_cache.get(settings_overrides)
+    await application.state.runtime.limiter.reset()
+    yield application
     await wipe(hibachi_database, Base.metadata)
+
+
+@pytest.fixture
+def settings(app: FastAPI) -> HibachiSettings:
+    return app.state.runtime.settings  # type: ignore[no-any-return]
 
 
 @pytest.fixture

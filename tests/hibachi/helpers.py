@@ -72,9 +72,7 @@ class Client(httpx.AsyncClient):
     async def station(self, name: str | None = None, **fields: Any) -> dict[str, Any]:
         """A new active station, created by the super admin."""
         payload = {"name": name or f"Station {next(_counter)}", **fields}
-        response = await self.post(
-            "/api/admin/stations", json=payload, headers=self.root.headers()
-        )
+        response = await self.post("/api/admin/stations", json=payload, headers=self.root.headers())
         assert response.status_code == 201, response.text
         return response.json()
 
@@ -121,8 +119,6 @@ class Client(httpx.AsyncClient):
         }
         payload.update(overrides)
         station = payload.pop("station", None)
-        response = await self.post(
-            "/api/v1/bookings", json=payload, headers=actor.headers(station)
-        )
+        response = await self.post("/api/v1/bookings", json=payload, headers=actor.headers(station))
         assert response.status_code == 201, response.text
         return response.json()

@@ -26,6 +26,7 @@ from trident.core.auth.tokens import TokenService
 from trident.core.errors import ErrorInfo, request_id_of
 from trident.core.jobs import JobRegistry
 from trident.core.notify import Notifier
+from trident.core.observability.middleware import route_template
 from trident.core.ratelimit import client_ip
 from trident.core.runtime import Runtime
 from trident.core.security.fields import FieldCipher, install_field_cipher
@@ -69,8 +70,7 @@ class HibachiRuntime(Runtime):
         }
 
     def on_write_session(self, session: AsyncSession, request: Request) -> None:
-        route = request.scope.get("route")
-        template = getattr(route, "path", None) or request.url.path
+        template = route_template(request.scope)
         start_audit(
             session,
             AuditRecord(

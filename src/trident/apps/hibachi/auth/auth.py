@@ -102,6 +102,8 @@ async def resolve_station(db: DbSession, principal: Principal, header: str | Non
     if principal.is_super_admin:
         if header is not None:
             station = await repository.station_by_ref(db, header)
+            if station is None:
+                raise _not_found()
         elif principal.session_station_id is not None:
             station = await repository.station_by_id(db, principal.session_station_id)
         else:

@@ -471,7 +471,8 @@ async def booking_id_from(db: AsyncSession, caller: Caller, ref: str) -> int:
     raise NotFound(f"Booking {ref} was not found.", code="booking_not_found")
 
 
-async def _visible_row(db: AsyncSession, caller: Caller, booking_id: int) -> Any:
+async def visible_row(db: AsyncSession, caller: Caller, booking_id: int) -> Any:
+    """(booking, customer name, email, phone) if the caller may see it, else 404."""
     row = await repository.get_with_customer(db, caller.station_id, booking_id)
     own = caller.own_customer_id("bookings:read")
     if row is None or (own is not None and row[0].customer_id != own):
@@ -480,7 +481,7 @@ async def _visible_row(db: AsyncSession, caller: Caller, booking_id: int) -> Any
 
 
 async def get_booking(db: AsyncSession, caller: Caller, ref: str) -> BookingOut:
-    return booking_out(await _visible_row(db, caller, await booking_id_from(db, caller, ref)))
+    return booking_out(await visible_row(db, caller, await booking_id_from(db, caller, ref)))
 
 
 def _transition(booking: Booking, status: str, today: date, reason: str | None = None) -> None:
@@ -516,7 +517,7 @@ def _transition(booking: Booking, status: str, today: date, reason: str | None =
 async def update_booking(
     db: AsyncSession, caller: Caller, ref: str, body: BookingUpdate
 ) -> BookingOut:
-    row = await _visible_row(db, caller, await booking_id_from(db, caller, ref))
+    row = await visible_row(db, caller, await booking_id_from(db, caller, ref))
     booking: Booking = row[0]
     staff = caller.can("bookings:write")
     changes = body.model_dump(exclude_unset=True)
@@ -545,13 +546,13 @@ async def update_booking(
     if body.location is not None:
         for name, value in _location_fields(body.location).items():
             setattr(booking, name, value)
+    moved: tuple[date, time, str] | None = None
     if body.event_date is not None or body.event_time is not None:
         day = body.event_date or booking.event_date
         if day != booking.event_date:
             check_bookable(config, caller.station, day, same_day_allowed=staff)
         event_time = parse_clock(body.event_time) if body.event_time else booking.event_time
-        booking.event_date, booking.event_time = day, event_time
-        booking.slot_time = _slot(config, event_time)
+        moved = (day, event_time, _slot(config, event_time))
     reprice = any(k in changes for k in ("guest_count", "menu", "menu_items"))
     if body.guest_count is not None:
         pricing.check_guest_count(config, body.guest_count)
@@ -574,22 +575,24 @@ async def update_booking(
         _transition(
             booking, body.status, local_today(caller.station.timezone), body.cancellation_reason
         )
-    try:
-        async with db.begin_nested():
-            await db.flush()
-    except IntegrityError as exc:
-        if not _is_slot_conflict(exc):
-            raise
-        raise await _slot_taken(
-            db, caller.station_id, config, booking.event_date, booking.slot_time
-        )
+    if moved is not None:
+        # begin_nested() flushes everything else first; only the move is in the savepoint
+        try:
+            async with db.begin_nested():
+                booking.event_date, booking.event_time, booking.slot_time = moved
+                await db.flush()
+        except IntegrityError as exc:
+            if not _is_slot_conflict(exc):
+                raise
+            raise await _slot_taken(db, caller.station_id, config, moved[0], moved[2])
+    await db.flush()
     return booking_out(row)
 
 
 async def cancel_booking(
     db: AsyncSession, caller: Caller, ref: str, reason: str | None
 ) -> BookingOut:
-    row = await _visible_row(db, caller, await booking_id_from(db, caller, ref))
+    row = await visible_row(db, caller, await booking_id_from(db, caller, ref))
     booking: Booking = row[0]
     if booking.status == BookingStatus.CANCELLED:
         return booking_out(row)
@@ -601,3 +604,14 @@ async def cancel_booking(
     _transition(booking, BookingStatus.CANCELLED, local_today(caller.station.timezone), reason)
     await db.flush()
     return booking_out(row)
+
+
+async def apply_discount(
+    db: AsyncSession, station_id: int, booking: Booking, discount_cents: int, coupon_code: str
+) -> None:
+    """Take a coupon's discount off a booking and price it again (tax, fee, deposit)."""
+    config = await pricing.station_config(db, station_id)
+    booking.discount_cents = discount_cents
+    booking.coupon_code = coupon_code
+    _apply_quote(booking, config, _lines_of(booking))
+    await db.flush()
