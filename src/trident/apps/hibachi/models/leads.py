@@ -21,6 +21,9 @@ class Lead(TimestampMixin, Base):
         Index("ix_leads_station_id_source_created_at", "station_id", "source", "created_at"),
         Index("ix_leads_station_id_assigned_to_id", "station_id", "assigned_to_id"),
         Index("ix_leads_station_id_score", "station_id", "score"),
+        # the list's other sorts
+        Index("ix_leads_station_id_event_date", "station_id", "event_date"),
+        Index("ix_leads_station_id_name", "station_id", "name"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

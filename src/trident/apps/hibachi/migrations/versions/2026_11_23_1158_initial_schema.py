@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: d886252cc6fe
+Revision ID: 3e06fc6ee7a7
 Revises:
-Create Date: 2026-11-23 11:37:49.525727
+Create Date: 2026-11-23 11:58:59.417455
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import trident.core.db.base
 import trident.core.security.fields
 
-revision: str = "d886252cc6fe"
+revision: str = "3e06fc6ee7a7"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -454,6 +454,10 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_leads_station_id_created_at", ["station_id", "created_at"], unique=False
         )
+        batch_op.create_index(
+            "ix_leads_station_id_event_date", ["station_id", "event_date"], unique=False
+        )
+        batch_op.create_index("ix_leads_station_id_name", ["station_id", "name"], unique=False)
         batch_op.create_index("ix_leads_station_id_score", ["station_id", "score"], unique=False)
         batch_op.create_index(
             "ix_leads_station_id_source_created_at",
@@ -1042,6 +1046,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_leads_station_id_status_created_at")
         batch_op.drop_index("ix_leads_station_id_source_created_at")
         batch_op.drop_index("ix_leads_station_id_score")
+        batch_op.drop_index("ix_leads_station_id_name")
+        batch_op.drop_index("ix_leads_station_id_event_date")
         batch_op.drop_index("ix_leads_station_id_created_at")
         batch_op.drop_index("ix_leads_station_id_assigned_to_id")
 
