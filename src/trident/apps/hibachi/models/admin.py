@@ -22,7 +22,8 @@ class ErrorLog(CreatedAtMixin, Base):
         Index("ix_error_logs_resolved_created_at", "resolved", "created_at"),
         Index("ix_error_logs_station_id_created_at", "station_id", "created_at"),
     )
-    __audit__ = False
+    # audited: resolving or deleting an error is an admin's act worth a trail (the
+    # error hook writes rows outside any request's audit record)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     station_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
