@@ -123,6 +123,7 @@ def create_base_app(
     health: HealthEndpoint | None = None,
     health_model: type[BaseModel] = HealthStatus,
     openapi_tags: list[dict[str, Any]] | None = None,
+    header_errors: dict[str, dict[str, str]] | None = None,
     extra_setup: Callable[[FastAPI], None] | None = None,
 ) -> FastAPI:
     settings = runtime.settings
@@ -158,7 +159,7 @@ def create_base_app(
         app.include_router(router)
     if extra_setup is not None:
         extra_setup(app)
-    document_errors(app, error_model)
+    document_errors(app, error_model, header_errors)
 
     # Added innermost first: the request-context middleware wraps everything, so
     # every response (429 and 413 included) carries the request id.

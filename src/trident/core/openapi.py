@@ -31,21 +31,31 @@ WITH_BODY = {
 UNLIMITED_PATHS = frozenset({"/health", "/live", "/metrics"})
 
 
-def document_errors(app: FastAPI, error_model: type[BaseModel]) -> None:
+def document_errors(
+    app: FastAPI,
+    error_model: type[BaseModel],
+    header_errors: dict[str, dict[str, str]] | None = None,
+) -> None:
+    """``header_errors``: statuses an operation may answer because it takes a header
+    (``{"X-Station-ID": {"404": "No such station"}}``)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = generate()
-        _use_envelope(schema, error_model)
+        _use_envelope(schema, error_model, header_errors or {})
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _use_envelope(schema: dict[str, Any], error_model: type[BaseModel]) -> None:
+def _use_envelope(
+    schema: dict[str, Any],
+    error_model: type[BaseModel],
+    header_errors: dict[str, dict[str, str]],
+) -> None:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     name = error_model.__name__
     if name not in components:
@@ -65,6 +75,9 @@ def _use_envelope(schema: dict[str, Any], error_model: type[BaseModel]) -> None:
             always = {} if path in UNLIMITED_PATHS else dict(ANY_REQUEST)
             if "requestBody" in operation:
                 always.update(WITH_BODY)
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "header":
+                    always.update(header_errors.get(parameter.get("name", ""), {}))
             for status, description in always.items():
                 responses.setdefault(
                     status,
@@ -95,15 +108,21 @@ def _patterns(
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """The methods the app documents for ``path`` (for a 405's ``Allow`` header)."""
+    """The methods the app documents for ``path`` (for a 405's ``Allow`` header).
+
+    A literal path (``/customers/find-by-email``) is its own resource: the templates
+    it also happens to match (``/customers/{customer_id}``) do not add their methods."""
+    documented = app.openapi().get("paths", {})
+    if path in documented:
+        return sorted(m.upper() for m in documented[path] if m in HTTP_METHODS)
     paths = tuple(
         (template, tuple(m for m in item if m in HTTP_METHODS))
-        for template, item in app.openapi().get("paths", {}).items()
+        for template, item in documented.items()
     )
     methods: set[str] = set()
-    for pattern, documented in _patterns(paths):
+    for pattern, allowed in _patterns(paths):
         if pattern.match(path):
-            methods |= documented
+            methods |= allowed
     return sorted(methods)
 
 

@@ -98,4 +98,10 @@ def create_app(settings: HibachiSettings | None = None, *, inline_jobs: bool = F
         health=health,
         health_model=HealthOut,
         openapi_tags=TAGS,
+        header_errors={
+            "X-Station-ID": {
+                "400": "A super admin named no station and has none by default",
+                "404": "The station named in X-Station-ID does not exist or is not yours",
+            }
+        },
     )

@@ -188,3 +188,8 @@ async def public_station(
 
 
 PublicStation = Annotated[Station, Depends(public_station)]
+
+#: ``openapi_extra`` of a public endpoint: credentials are optional there (a signed-in
+#: caller acts in their own station); FastAPI appends this empty requirement to the
+#: endpoint's bearer and API-key schemes, which is how OpenAPI says "or none"
+OPTIONAL_AUTH: dict[str, Any] = {"security": [{}]}

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from trident.apps.hibachi.auth.auth import PublicStation, station_caller
+from trident.apps.hibachi.auth.auth import OPTIONAL_AUTH, PublicStation, station_caller
 from trident.apps.hibachi.bookings import repository, service
 from trident.apps.hibachi.bookings.schemas import (
     AvailabilityOut,
@@ -140,7 +140,12 @@ async def booked_dates(
     return await service.booked_dates(db, caller.station, from_date, to_date)
 
 
-@router.get("/availability", response_model=AvailabilityOut, responses=errors(404, 422))
+@router.get(
+    "/availability",
+    response_model=AvailabilityOut,
+    responses=errors(401, 404, 422),
+    openapi_extra=OPTIONAL_AUTH,
+)
 async def availability(
     station: PublicStation, db: DbSession, date: Annotated[dt.date, Query()]
 ) -> AvailabilityOut:
@@ -184,7 +189,11 @@ async def delete_booking(booking_id: BookingRef, caller: Deleter, db: DbSession)
 
 
 @public_router.post(
-    "/bookings", response_model=PublicBookingOut, status_code=201, responses=errors(404, 409, 422)
+    "/bookings",
+    response_model=PublicBookingOut,
+    status_code=201,
+    responses=errors(401, 404, 409, 422),
+    openapi_extra=OPTIONAL_AUTH,
 )
 async def public_booking(
     body: PublicBookingRequest, request: Request, station: PublicStation, db: DbSession

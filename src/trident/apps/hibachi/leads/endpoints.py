@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from trident.apps.hibachi.auth.auth import PublicStation, station_caller
+from trident.apps.hibachi.auth.auth import OPTIONAL_AUTH, PublicStation, station_caller
 from trident.apps.hibachi.envelope import errors
 from trident.apps.hibachi.leads import repository, service
 from trident.apps.hibachi.leads.schemas import (
@@ -218,7 +218,11 @@ async def convert_lead(
 
 
 @public_router.post(
-    "/leads", response_model=PublicLeadOut, status_code=201, responses=errors(404, 422)
+    "/leads",
+    response_model=PublicLeadOut,
+    status_code=201,
+    responses=errors(401, 404, 422),
+    openapi_extra=OPTIONAL_AUTH,
 )
 async def public_lead(
     body: PublicLeadRequest, request: Request, station: PublicStation, db: DbSession

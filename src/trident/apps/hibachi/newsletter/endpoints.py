@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from trident.apps.hibachi.auth.auth import PublicStation, station_caller
+from trident.apps.hibachi.auth.auth import OPTIONAL_AUTH, PublicStation, station_caller
 from trident.apps.hibachi.envelope import errors
 from trident.apps.hibachi.newsletter import repository, service
 from trident.apps.hibachi.newsletter.schemas import (
@@ -52,8 +52,9 @@ NO_STORE = {"Cache-Control": "no-store, no-cache, must-revalidate, private", "Pr
     status_code=201,
     responses={
         200: {"model": SubscribeResponse, "description": "Already subscribed"},
-        **errors(404, 422),
+        **errors(401, 404, 422),
     },
+    openapi_extra=OPTIONAL_AUTH,
 )
 async def subscribe(
     body: SubscribeRequest, response: Response, station: PublicStation, db: DbSession
@@ -65,7 +66,12 @@ async def subscribe(
     return answer
 
 
-@router.post("/unsubscribe", response_model=UnsubscribeResponse, responses=errors(404, 422))
+@router.post(
+    "/unsubscribe",
+    response_model=UnsubscribeResponse,
+    responses=errors(401, 404, 422),
+    openapi_extra=OPTIONAL_AUTH,
+)
 async def unsubscribe(
     body: UnsubscribeRequest, station: PublicStation, db: DbSession
 ) -> UnsubscribeResponse:

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
-from trident.apps.hibachi.auth.auth import PublicStation, station_caller
+from trident.apps.hibachi.auth.auth import OPTIONAL_AUTH, PublicStation, station_caller
 from trident.apps.hibachi.envelope import errors
 from trident.apps.hibachi.pricing import repository, service
 from trident.apps.hibachi.pricing.schemas import (
@@ -24,7 +24,9 @@ PricingManager = station_caller("pricing:manage")
 ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-@router.get("/pricing", response_model=PricingOut, responses=errors(404))
+@router.get(
+    "/pricing", response_model=PricingOut, responses=errors(401, 404), openapi_extra=OPTIONAL_AUTH
+)
 async def get_pricing(station: PublicStation, db: DbSession) -> PricingOut:
     """The station's prices, tax, service fee, deposit rule, minimum, slots and menus."""
     return await service.pricing_out(db, station.id)
@@ -36,13 +38,23 @@ async def update_pricing(body: PricingUpdate, caller: PricingManager, db: DbSess
     return await service.update_pricing(db, caller.station_id, body)
 
 
-@router.post("/pricing/quote", response_model=QuoteOut, responses=errors(404, 422))
+@router.post(
+    "/pricing/quote",
+    response_model=QuoteOut,
+    responses=errors(401, 404, 422),
+    openapi_extra=OPTIONAL_AUTH,
+)
 async def quote(body: QuoteRequest, station: PublicStation, db: DbSession) -> QuoteOut:
     """Price an order without booking it: per-guest menu or priced menu items."""
     return await service.quote_order(db, station.id, body)
 
 
-@router.get("/menu-items", response_model=list[MenuItemOut], responses=errors(404))
+@router.get(
+    "/menu-items",
+    response_model=list[MenuItemOut],
+    responses=errors(401, 404),
+    openapi_extra=OPTIONAL_AUTH,
+)
 async def list_menu_items(
     station: PublicStation,
     db: DbSession,

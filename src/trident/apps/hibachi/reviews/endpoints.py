@@ -5,7 +5,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from trident.apps.hibachi.auth.auth import MaybePrincipal, PublicStation, station_caller
+from trident.apps.hibachi.auth.auth import (
+    OPTIONAL_AUTH,
+    MaybePrincipal,
+    PublicStation,
+    station_caller,
+)
 from trident.apps.hibachi.envelope import errors
 from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
 from trident.apps.hibachi.reviews import coupon_repository, coupons, repository, service
@@ -194,7 +199,12 @@ async def track_external(
 # -- the collection and one review ---------------------------------------------------------
 
 
-@router.get("", response_model=ListResponse[AnyReview], responses=errors(404, 422))
+@router.get(
+    "",
+    response_model=ListResponse[AnyReview],
+    responses=errors(401, 404, 422),
+    openapi_extra=OPTIONAL_AUTH,
+)
 async def list_reviews(
     station: PublicStation,
     principal: MaybePrincipal,
@@ -236,7 +246,12 @@ async def create_review(body: ReviewCreate, caller: Author, db: DbSession) -> Re
     return await service.create_review(db, caller, body)
 
 
-@router.get("/{review_id}", response_model=AnyReview, responses=errors(404, 422))
+@router.get(
+    "/{review_id}",
+    response_model=AnyReview,
+    responses=errors(401, 404, 422),
+    openapi_extra=OPTIONAL_AUTH,
+)
 async def get_review(
     review_id: ReviewId, station: PublicStation, principal: MaybePrincipal, db: DbSession
 ) -> AnyReview:
