@@ -11,7 +11,8 @@ from sqlalchemy import select
 from trident.apps.hibachi.clock import local_today
 from trident.apps.hibachi.config import HibachiSettings
 from trident.apps.hibachi.customers.service import find_or_create_customer
-from trident.apps.hibachi.models import Booking, Role, Station, StationStatus, User
+from trident.apps.hibachi.leads.scoring import score_lead
+from trident.apps.hibachi.models import Booking, Lead, Review, Role, Station, StationStatus, User
 from trident.apps.hibachi.pricing import service as pricing
 from trident.apps.hibachi.pricing.engine import Line, quote
 from trident.apps.hibachi.runtime import HibachiRuntime
@@ -29,6 +30,14 @@ FIRST = ["Jane", "John", "Maria", "Wei", "Priya", "Carlos", "Aiko", "Omar", "Len
 LAST = ["Smith", "Doe", "Garcia", "Chen", "Patel", "Lopez", "Tanaka", "Haddad", "Novak", "Brown"]
 CITIES = ["San Jose, CA", "Sacramento, CA", "Folsom, CA", "Roseville, CA", "Fremont, CA"]
 EVENT_TYPES = ["birthday", "wedding", "corporate", "anniversary", "other"]
+LEAD_SOURCES = ["website", "instagram", "facebook", "referral", "google", "phone"]
+LEAD_STATUSES = ["new", "new", "contacted", "qualified", "quoted", "lost"]
+REVIEW_COMMENTS = {
+    5: "Amazing chef, the kids loved the onion volcano!",
+    4: "Great food and a fun show; setup ran a little late.",
+    3: "Good food, but the chef arrived 30 minutes late.",
+    2: "Food was cold by the time the second table was served.",
+}
 
 
 async def _default_station(rt: HibachiRuntime, db) -> Station:  # type: ignore[no-untyped-def]
@@ -81,7 +90,7 @@ async def seed(settings: HibachiSettings) -> list[str]:
             if await db.scalar(select(User.id).where(User.email == DEMO_USERS[0][0])):
                 return ["demo data already present"]
             with Progress() as progress:
-                task = progress.add_task("seeding hibachi", total=3)
+                task = progress.add_task("seeding hibachi", total=5)
                 station = await _default_station(runtime, db)
                 hashed = await hash_password(DEMO_PASSWORD)
                 db.add_all(
@@ -118,6 +127,7 @@ async def seed(settings: HibachiSettings) -> list[str]:
                 assert menu is not None
                 today = local_today(station.timezone)
                 taken: set[tuple[object, str]] = set()
+                bookings: list[Booking] = []
                 for _ in range(60):
                     day = today + timedelta(days=rng.randint(-28, 28))
                     if day.weekday() in config.closed_weekdays:
@@ -172,12 +182,62 @@ async def seed(settings: HibachiSettings) -> list[str]:
                     db.add(booking)
                     await db.flush()
                     booking.reference_number = f"BK-{booking.created_at.year}-{booking.id:05d}"
+                    bookings.append(booking)
+                progress.advance(task)
+
+                for i in range(25):
+                    first, last = FIRST[(i * 7) % len(FIRST)], LAST[(i * 2) % len(LAST)]
+                    source = rng.choice(LEAD_SOURCES)
+                    guests = rng.choice([None, 8, 15, 30, 60])
+                    event_day = today + timedelta(days=rng.randint(5, 90))
+                    db.add(
+                        Lead(
+                            station_id=station.id,
+                            name=f"{first} {last}",
+                            email=f"lead.{first}.{last}{i}@example.com".lower(),
+                            phone=f"+1916555{2000 + i:04d}",
+                            message="Interested in a hibachi party",
+                            source=source,
+                            status=rng.choice(LEAD_STATUSES),
+                            score=score_lead(
+                                source=source,
+                                guest_count=guests,
+                                event_date=event_day,
+                                today=today,
+                                interactions=0,
+                                has_email=True,
+                                has_phone=True,
+                            ),
+                            guest_count=guests,
+                            event_date=event_day,
+                            event_type=rng.choice(EVENT_TYPES),
+                            location=rng.choice(CITIES),
+                        )
+                    )
+                progress.advance(task)
+
+                completed = [b for b in bookings if b.status == "completed"]
+                for booking in completed[: max(1, len(completed) * 2 // 3)]:
+                    rating = rng.choice([5, 5, 5, 4, 4, 3, 2])
+                    db.add(
+                        Review(
+                            station_id=station.id,
+                            customer_id=booking.customer_id,
+                            booking_id=booking.id,
+                            rating=rating,
+                            comment=REVIEW_COMMENTS[rating],
+                            source="internal",
+                            status="published",
+                            escalated_at=utcnow() if rating <= 2 else None,
+                        )
+                    )
                 progress.advance(task)
             return [
                 f"demo station: {station.name} (code {station.code}, id {station.id})",
                 f"demo users (password {DEMO_PASSWORD}): "
                 + ", ".join(f"{e} ({r.value})" for e, _n, r in DEMO_USERS),
-                f"demo data: {len(customers)} customers, {len(taken)} bookings",
+                f"demo data: {len(customers)} customers, {len(bookings)} bookings, 25 leads, "
+                "reviews of completed bookings",
             ]
     finally:
         await runtime.db.dispose()

@@ -1,0 +1,36 @@
+"""Operating the app: the super admin command and the demo data."""
+
+from __future__ import annotations
+
+from tests.hibachi.helpers import Client
+from trident.apps.hibachi import commands
+from trident.apps.hibachi.config import HibachiSettings
+
+
+async def test_ensure_admin_creates_a_super_admin_once(
+    client: Client, settings: HibachiSettings
+) -> None:
+    first = await commands.ensure_admin(settings, "Boss@Example.com", "BossPass123!")
+    second = await commands.ensure_admin(settings, "boss@example.com", "BossPass123!")
+    assert (first, second) == (
+        "created super admin boss@example.com",
+        "boss@example.com is a super admin",
+    )
+    signed_in = await client.sign_in("boss@example.com", "BossPass123!")
+    assert signed_in.role == "super_admin"
+
+
+async def test_seed_runs_once_and_its_users_sign_in(
+    client: Client, settings: HibachiSettings
+) -> None:
+    first = await commands.seed(settings)
+    second = await commands.seed(settings)
+    assert any("MyHibachi Bay Area" in line or "code main" in line for line in first)
+    assert second == ["demo data already present"]
+    staff = await client.sign_in("staff@demo.myhibachi.dev", commands.DEMO_PASSWORD)
+    bookings = await client.get("/api/v1/bookings", headers=staff.headers())
+    leads = await client.get("/api/leads", headers=staff.headers())
+    reviews = await client.get("/api/reviews")
+    assert bookings.json()["total"] > 20
+    assert leads.json()["total"] == 25
+    assert reviews.json()["total"] > 0
