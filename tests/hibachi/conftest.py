@@ -33,6 +33,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Hib
         "jwt_secret_key": "test-jwt-secret-" + "x" * 32,
         "api_key_secret": "test-api-key-secret-" + "y" * 32,
         "field_encryption_key": "test-field-key-" + "k" * 32,
+        "field_index_key": "test-index-key-" + "i" * 32,
         "public_url": "http://testserver",
         "log_json": False,
         "ai_stream_delay": 0,

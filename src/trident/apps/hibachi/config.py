@@ -14,6 +14,9 @@ class HibachiSettings(CoreSettings):
     #: encrypts customer email and phone at rest; older keys (comma-separated) still decrypt
     field_encryption_key: SecretStr = SecretStr("")
     field_encryption_old_keys: SecretStr = SecretStr("")
+    #: keys the blind indexes (exact search by email or phone); never rotated, so it is
+    #: separate from the encryption key, which may be
+    field_index_key: SecretStr = SecretStr("")
     #: the station public requests use when they name none (its code)
     default_station: str = "main"
     api_key_prefix: str = "mh"
@@ -27,7 +30,7 @@ class HibachiSettings(CoreSettings):
     business_timezone: str = "America/Los_Angeles"
 
     def required_secrets(self) -> list[str]:
-        return [*super().required_secrets(), "field_encryption_key"]
+        return [*super().required_secrets(), "field_encryption_key", "field_index_key"]
 
 
 #: what the CLI and the registry instantiate

@@ -57,7 +57,10 @@ class HibachiRuntime(Runtime):
             for k in settings.field_encryption_old_keys.get_secret_value().split(",")
             if k.strip()
         ]
-        self.cipher = FieldCipher([settings.secret("field_encryption_key"), *old_keys])
+        self.cipher = FieldCipher(
+            [settings.secret("field_encryption_key"), *old_keys],
+            index_key=settings.secret("field_index_key"),
+        )
         install_field_cipher(KEYRING, self.cipher)
         self.notifier = Notifier(settings, OutboxMessage, job_name=DELIVER_MESSAGE_JOB)
         self.counters: dict[str, Any] = {
