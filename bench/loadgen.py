@@ -6,6 +6,7 @@ that prints the figures as one JSON line.
 
 from __future__ import annotations
 
+import itertools
 import json
 import resource
 import shutil
@@ -14,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.scenario import Scenario
+from bench.scenario import NEXT_DATE, NEXT_TIME, Scenario
 
 #: a run whose generator used more of its core than this measured the generator
 SATURATED = 0.90
@@ -58,29 +59,43 @@ def _lua_string(value: str) -> str:
     return json.dumps(value)  # a JSON string literal is a valid Lua string literal here
 
 
+#: each run's slot sequence starts here, so no two runs (warm-up, measured, paced)
+#: ever ask for the same slot: 200,000 requests a run is far above any run's count
+_RUN_OFFSETS = itertools.count(0, 200_000)
+_FIRST_DAY = time.time() // 86_400 * 86_400 + 2 * 86_400  # the day after tomorrow, UTC
+
+
 def lua_script(scenario: Scenario, token: str | None, rate: float | None) -> str:
-    headers = {"Content-Type": scenario.content_type} if scenario.body is not None else {}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    if scenario.org:
-        headers["X-Current-Org"] = scenario.org
+    headers = scenario.headers(token)
     rows = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items())
-    orgs = ", ".join(_lua_string(o) for o in scenario.rotate_orgs)
+    tenants = ", ".join(_lua_string(o) for o in scenario.rotate_tenants)
+    slots = ", ".join(_lua_string(t) for t in scenario.slot_times)
     body = _lua_string(scenario.body) if scenario.body is not None else "nil"
     lines = [
         f"local headers = {{{rows}}}",
-        f"local orgs = {{{orgs}}}",
+        f"local tenants = {{{tenants}}}",
+        f"local slots = {{{slots}}}",
+        f"local tenant_header = {_lua_string(scenario.tenant_header)}",
         "local counter = math.random(0, 100000)",
+        f"local sequence = {next(_RUN_OFFSETS)}",
+        f"local first_day = {_FIRST_DAY:.0f}",
         "request = function()",
-        "  if #orgs > 0 then",
+        "  local body = BODY",
+        "  if #tenants > 0 then",
         "    counter = counter + 1",
-        '    headers["X-Current-Org"] = orgs[(counter % #orgs) + 1]',
+        "    headers[tenant_header] = tenants[(counter % #tenants) + 1]",
+        "  end",
+        "  if #slots > 0 then",
+        "    sequence = sequence + 1",
+        "    local day = first_day + math.floor(sequence / #slots) * 86400",
+        f'    body = string.gsub(body, "{NEXT_DATE}", os.date("!%Y-%m-%d", day))',
+        f'    body = string.gsub(body, "{NEXT_TIME}", slots[(sequence % #slots) + 1])',
         "  end",
         f"  return wrk.format({_lua_string(scenario.method)}, {_lua_string(scenario.path)},"
-        f" headers, {body})",
+        " headers, body)",
         "end",
     ]
-    script = "\n".join(lines) + "\n"
+    script = "\n".join(lines).replace("BODY", body) + "\n"
     if rate:
         script += _PACER.replace("INTERVAL_MS", f"{1000.0 / rate:.6f}")
     return script + _DONE

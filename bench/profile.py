@@ -25,6 +25,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse
 
 from bench import data
-from bench.scenario import Scenario
+from bench.scenario import NEXT_DATE, NEXT_TIME, Scenario
 from trident.apps.registry import get_app
 
 CATEGORIES = ("auth", "database", "serialization", "framework")
@@ -129,6 +130,7 @@ async def _profile(
     app_name: str, url: str, requests: int, work: Path
 ) -> list[tuple[str, dict[str, float]]]:
     module = data.workload(app_name)
+    os.environ.update(module.ENV)
     os.environ.update(
         {
             f"{app_name.upper()}_DATABASE_URL": url,
@@ -147,8 +149,9 @@ async def _profile(
             scenarios: list[Scenario] = [*module.scenarios(), module.login_scenario()]
             token_of = {}
             for email in {s.user for s in scenarios if s.user}:
+                login: Scenario = module.login_scenario(email)
                 response = await client.post(
-                    module.LOGIN_PATH, data={"username": email, "password": module.PASSWORD}
+                    login.path, content=login.body, headers={"Content-Type": login.content_type}
                 )
                 token_of[email] = response.json()["access_token"]
             for scenario in scenarios:
@@ -157,20 +160,13 @@ async def _profile(
                 )
                 samples: dict[str, list[float]] = defaultdict(list)
                 for index in range(count + 10):
-                    headers = {}
-                    if scenario.user:
-                        headers["Authorization"] = f"Bearer {token_of[scenario.user]}"
-                    if scenario.org:
-                        headers["X-Current-Org"] = scenario.org
-                    if scenario.rotate_orgs:
-                        headers["X-Current-Org"] = scenario.rotate_orgs[
-                            index % len(scenario.rotate_orgs)
-                        ]
-                    if scenario.body is not None:
-                        headers["Content-Type"] = scenario.content_type
+                    token = token_of[scenario.user] if scenario.user else None
+                    headers = scenario.headers(token, index)
                     CLOCK.reset()
                     with CLOCK.inside("framework"):
-                        response = await app_call(transport, app, scenario, headers)
+                        response = await app_call(
+                            transport, app, scenario, headers, profile_body(scenario, index)
+                        )
                     if response >= 400:
                         raise RuntimeError(f"{scenario.name}: status {response}")
                     if index >= 10:  # the first ones warm caches
@@ -182,11 +178,25 @@ async def _profile(
     return results
 
 
+def profile_body(scenario: Scenario, index: int) -> bytes:
+    """The body of request ``index``, its slot placeholders filled in as wrk does."""
+    body = scenario.body or ""
+    if scenario.slot_times:
+        day = date.today() + timedelta(days=2 + index // len(scenario.slot_times))
+        body = body.replace(NEXT_DATE, day.isoformat()).replace(
+            NEXT_TIME, scenario.slot_times[index % len(scenario.slot_times)]
+        )
+    return body.encode()
+
+
 async def app_call(
-    transport: httpx.ASGITransport, app: FastAPI, scenario: Scenario, headers: dict[str, str]
+    transport: httpx.ASGITransport,
+    app: FastAPI,
+    scenario: Scenario,
+    headers: dict[str, str],
+    body: bytes,
 ) -> int:
     """One request straight into the ASGI callable (no client library in the timing)."""
-    body = (scenario.body or "").encode()
     path, _, query = scenario.path.partition("?")
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",

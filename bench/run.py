@@ -17,6 +17,7 @@ import statistics
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import httpx
 
@@ -111,6 +112,7 @@ def baselines(options: Options) -> dict[str, Measured]:
 def app_env(app: str, database_url: str, redis_url: str, workdir: Path) -> dict[str, str]:
     prefix = f"{app.upper()}_"
     env = {k: v for k, v in os.environ.items() if not k.startswith(prefix)}
+    env.update(data.workload(app).ENV)
     env.update(
         {
             f"{prefix}DATABASE_URL": database_url,
@@ -127,11 +129,16 @@ def app_env(app: str, database_url: str, redis_url: str, workdir: Path) -> dict[
     return env
 
 
-def tokens(base_url: str, users: set[str], password: str, login_path: str) -> dict[str, str]:
+def tokens(base_url: str, users: set[str], module: ModuleType) -> dict[str, str]:
+    """Each user's access token, signing in the way the app's clients do."""
     found = {}
     for email in users:
+        login: Scenario = module.login_scenario(email)
         response = httpx.post(
-            base_url + login_path, data={"username": email, "password": password}, timeout=30
+            base_url + login.path,
+            content=login.body,
+            headers={"Content-Type": login.content_type},
+            timeout=30,
         )
         response.raise_for_status()
         found[email] = response.json()["access_token"]
@@ -163,9 +170,7 @@ def bench_app(
             workdir=options.workdir,
         ) as (base_url, pid):
             scenarios = module.scenarios()
-            signed_in = tokens(
-                base_url, {s.user for s in scenarios if s.user}, module.PASSWORD, module.LOGIN_PATH
-            )
+            signed_in = tokens(base_url, {s.user for s in scenarios if s.user}, module)
             for scenario in scenarios:
                 # writes and login cost the same at any scale; measure them once
                 if scenario.write and not smallest:

@@ -190,25 +190,29 @@ def scenarios(big_org: int = 1, first_writer_org: int = 2) -> list[Scenario]:
             "GET",
             f"/api/v1/orgs/{big_org}/members?limit=20",
             user=READER,
-            org=str(big_org),
+            tenant=str(big_org),
             list_of_large_table=True,
         ),
         Scenario(
-            "list API keys (20)", "GET", "/api/v1/apikeys?limit=20", user=READER, org=str(big_org)
+            "list API keys (20)",
+            "GET",
+            "/api/v1/apikeys?limit=20",
+            user=READER,
+            tenant=str(big_org),
         ),
         Scenario(
             "AI usage over a month",
             "GET",
             f"/api/v1/ai/usage?start={month_start}&end={today}",
             user=READER,
-            org=str(big_org),
+            tenant=str(big_org),
         ),
         Scenario(
             "create API key",
             "POST",
             "/api/v1/apikeys",
             user=WRITER,
-            rotate_orgs=writer_orgs,
+            rotate_tenants=writer_orgs,
             body='{"name":"bench"}',
             write=True,
         ),
@@ -217,21 +221,23 @@ def scenarios(big_org: int = 1, first_writer_org: int = 2) -> list[Scenario]:
             "POST",
             "/api/v1/ai/chat",
             user=WRITER,
-            rotate_orgs=writer_orgs,
+            rotate_tenants=writer_orgs,
             body='{"message":"What plan are we on?"}',
             write=True,
         ),
     ]
 
 
-LOGIN_PATH = "/api/v1/auth/login"
+#: what the app's server needs besides its database (none for saas)
+ENV: dict[str, str] = {}
 
 
-def login_scenario() -> Scenario:
+def login_scenario(email: str = READER) -> Scenario:
+    """Signing in: the measured scenario, and how the harness gets each user's token."""
     return Scenario(
         "login (argon2id m=19 MiB t=2 p=1)",
         "POST",
-        LOGIN_PATH,
-        body=f"username={READER}&password={PASSWORD}",
+        "/api/v1/auth/login",
+        body=f"username={email}&password={PASSWORD}",
         content_type="application/x-www-form-urlencoded",
     )

@@ -1,7 +1,13 @@
-"""Offset pagination done in SQL: one query for the page, one for the total."""
+"""Offset pagination done in SQL: one query for the page, one for the total.
+
+:func:`fetch_keyed_page` is the deep-page form (a "deferred join"): the page's keys come
+from a narrow query an index can answer alone, then only those rows are loaded with
+their joins, so page 250 costs an index walk, not 5,000 joined rows.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -50,4 +56,20 @@ async def fetch_page(session: AsyncSession, stmt: Select[Any], params: PageParam
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = (await session.execute(stmt.limit(params.limit).offset(params.offset))).all()
     items = [row[0] if len(row) == 1 else row for row in rows]
+    return Page(items=items, total=int(total or 0), limit=params.limit, offset=params.offset)
+
+
+async def fetch_keyed_page(
+    session: AsyncSession,
+    keys: Select[Any],
+    params: PageParams,
+    load: Callable[[Sequence[Any]], Awaitable[Sequence[Any]]],
+    key_of: Callable[[Any], Any],
+) -> Page[Any]:
+    """``keys`` selects one key column, filtered and ordered (unique tie-breaker last);
+    ``load`` returns the rows of the given keys in any order, ``key_of`` a row's key."""
+    total = await session.scalar(select(func.count()).select_from(keys.order_by(None).subquery()))
+    page_keys = list(await session.scalars(keys.limit(params.limit).offset(params.offset)))
+    rows = {key_of(row): row for row in await load(page_keys)} if page_keys else {}
+    items = [rows[key] for key in page_keys if key in rows]
     return Page(items=items, total=int(total or 0), limit=params.limit, offset=params.offset)

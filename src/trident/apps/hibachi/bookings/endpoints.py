@@ -25,7 +25,7 @@ from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
 from trident.core.errors import Unprocessable
 from trident.core.idempotency import IdempotencyKey, fingerprint_of, idempotent
-from trident.core.pagination import fetch_page
+from trident.core.pagination import fetch_keyed_page
 
 router = APIRouter(tags=["bookings"])
 public_router = APIRouter(tags=["public"])
@@ -83,7 +83,7 @@ async def list_bookings(
 ) -> Response:
     """Bookings of the station (a customer sees their own), filtered, sorted, paged."""
     own = caller.own_customer_id("bookings:read")
-    stmt = repository.list_query(
+    keys = repository.list_keys(
         caller.station_id,
         statuses=_statuses(status),
         date_from=event_date_from or date_from,
@@ -94,7 +94,9 @@ async def list_bookings(
         sort=sort,
         descending=order == "desc",
     )
-    result = await fetch_page(db, stmt, page)
+    result = await fetch_keyed_page(
+        db, keys, page, lambda ids: repository.with_customers(db, ids), lambda row: row[0].id
+    )
     return list_response(BookingOut, [service.booking_out(r) for r in result.items], result)
 
 

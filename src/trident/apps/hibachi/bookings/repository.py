@@ -3,6 +3,7 @@ slots a day has taken, and the days a range has booked."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -28,7 +29,7 @@ def with_customer(stmt: Select[Any]) -> Select[Any]:
     return stmt.join(Customer, Customer.id == Booking.customer_id).add_columns(*CUSTOMER_COLUMNS)
 
 
-def list_query(
+def list_keys(
     station_id: int,
     *,
     statuses: list[str] | None = None,
@@ -40,7 +41,9 @@ def list_query(
     sort: str = "event_date",
     descending: bool = True,
 ) -> Select[Any]:
-    stmt = scoped(select(Booking), Booking, station_id)
+    """The ids of the station's bookings that match, in list order (the customer is
+    joined only when the search needs their name)."""
+    stmt = scoped(select(Booking.id), Booking, station_id)
     if statuses:
         stmt = stmt.where(Booking.status.in_(statuses))
     if date_from is not None:
@@ -51,10 +54,9 @@ def list_query(
         stmt = stmt.where(Booking.customer_id == customer_id)
     if event_type is not None:
         stmt = stmt.where(Booking.event_type == event_type)
-    stmt = with_customer(stmt)
     if search:
         like = f"%{search.lower()}%"
-        stmt = stmt.where(
+        stmt = stmt.join(Customer, Customer.id == Booking.customer_id).where(
             or_(
                 func.lower(Booking.reference_number).like(like),
                 func.lower(Customer.name).like(like),
@@ -65,6 +67,12 @@ def list_query(
     order = [c.desc() if descending else c.asc() for c in columns]
     order.append(Booking.id.desc() if descending else Booking.id.asc())
     return stmt.order_by(*order)
+
+
+async def with_customers(db: AsyncSession, booking_ids: Sequence[int]) -> list[Any]:
+    """(booking, customer name, email, phone) for each of ``booking_ids``."""
+    stmt = with_customer(select(Booking)).where(Booking.id.in_(booking_ids))
+    return list((await db.execute(stmt)).all())
 
 
 async def get_with_customer(db: AsyncSession, station_id: int, booking_id: int) -> Any:

@@ -47,7 +47,14 @@ class Booking(TimestampMixin, Base):
             sqlite_where=text(SLOT_HOLDING),
             postgresql_where=text(SLOT_HOLDING),
         ),
-        Index("ix_bookings_station_id_event_date_id", "station_id", "event_date", "id"),
+        # the list's default order (date, time, id) walks this index, deep pages included
+        Index(
+            "ix_bookings_station_id_event_date_event_time_id",
+            "station_id",
+            "event_date",
+            "event_time",
+            "id",
+        ),
         Index("ix_bookings_station_id_status_event_date", "station_id", "status", "event_date"),
         Index("ix_bookings_station_id_created_at", "station_id", "created_at"),
         Index("ix_bookings_customer_id_event_date", "customer_id", "event_date"),
