@@ -17,6 +17,8 @@ from bench.run import Options, baselines, bench_app
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
+#: the apps with a workload module (bench/<app>.py)
+BENCHED_APPS = ("hibachi", "saas")
 
 
 def _scales(text: str) -> list[int]:
@@ -58,28 +60,31 @@ def run(args: argparse.Namespace) -> int:
     if args.fresh:
         for path in data.CACHE.glob("*.db"):
             path.unlink()
+    apps = list(BENCHED_APPS) if args.app == "all" else [args.app]
+    facts = report.machine_facts(pg_version or "not used", redis_version or "not used")
     with tempfile.TemporaryDirectory(prefix="bench-") as work:
         options = Options(args.seconds, args.warmup, args.connections, Path(work))
-        print("baselines", flush=True)
-        base = baselines(options)
-        results = []
-        if "sqlite" in args.databases:
-            results.append(bench_app(args.app, scales, options, postgres_url=None, redis_url=""))
-        if "postgres" in args.databases and pg_version is not None:
-            results.append(
-                bench_app(
-                    args.app,
-                    scales,
-                    options,
-                    postgres_url=postgres_url,
-                    redis_url=redis_url if redis_version else "",
+        for app in apps:
+            # baselines again for each app: they are the yardstick of that app's run
+            print(f"{app}: baselines", flush=True)
+            base = baselines(options)
+            results = []
+            if "sqlite" in args.databases:
+                results.append(bench_app(app, scales, options, postgres_url=None, redis_url=""))
+            if "postgres" in args.databases and pg_version is not None:
+                results.append(
+                    bench_app(
+                        app,
+                        scales,
+                        options,
+                        postgres_url=postgres_url,
+                        redis_url=redis_url if redis_version else "",
+                    )
                 )
-            )
-    facts = report.machine_facts(pg_version or "not used", redis_version or "not used")
-    text = report.render(args.app, base, results, options, facts, skipped)
-    path = report.write(text)
-    print(text)
-    print(f"written to {path}")
+            text = report.render(app, base, results, options, facts, skipped)
+            path = report.write(app, text)
+            print(text)
+            print(f"written to {path}", flush=True)
     return 0
 
 
@@ -87,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     commands = parser.add_subparsers(dest="command", required=True)
     bench = commands.add_parser("run", help="throughput and latency beside the baselines")
-    bench.add_argument("--app", default="saas")
+    bench.add_argument("--app", default="all", help="an app, or all")
     bench.add_argument("--scales", default="10k,100k,1m")
     bench.add_argument("--databases", default="sqlite,postgres")
     bench.add_argument("--seconds", type=float, default=10.0)

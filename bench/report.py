@@ -169,8 +169,8 @@ def render(
     return "\n".join(out) + "\n"
 
 
-def write(text: str) -> Path:
+def write(app: str, text: str) -> Path:
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-{git_sha()}.md"
+    path = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-{git_sha()}-{app}.md"
     path.write_text(text)
     return path
