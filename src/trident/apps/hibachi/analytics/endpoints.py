@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from trident.apps.hibachi.analytics import service
 from trident.apps.hibachi.analytics.schemas import (
@@ -21,7 +21,6 @@ from trident.apps.hibachi.analytics.schemas import (
     RevenueReport,
 )
 from trident.apps.hibachi.auth.auth import station_caller
-from trident.apps.hibachi.auth.principal import Caller
 from trident.apps.hibachi.envelope import errors
 from trident.core.app import DbSession
 
@@ -40,14 +39,18 @@ Grouping = Annotated[GroupBy, Query(description="Bucket the series by day, week 
 ERRORS = errors(401, 403, 422)
 
 
-def _period(
-    caller: Caller,
-    date_from: dt.date | None,
-    date_to: dt.date | None,
-    start_date: dt.date | None,
-    end_date: dt.date | None,
+async def report_period(
+    caller: Analyst,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    start_date: StartDate = None,
+    end_date: EndDate = None,
 ) -> service.Period:
+    """The period a report covers, from either document's parameter names."""
     return service.period_of(caller, date_from or start_date, date_to or end_date)
+
+
+ReportPeriod = Annotated[service.Period, Depends(report_period)]
 
 
 @admin_router.get(
@@ -66,17 +69,13 @@ def _period(
 async def analytics_dashboard(
     caller: Analyst,
     db: DbSession,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    start_date: StartDate = None,
-    end_date: EndDate = None,
+    period: ReportPeriod,
     metric: Annotated[
         str | None,
         Query(max_length=100, description="Sections to compute: revenue,bookings,customers"),
     ] = None,
 ) -> DashboardOut:
     """Revenue, bookings and customers of a period with their change, and the charts."""
-    period = _period(caller, date_from, date_to, start_date, end_date)
     return await service.dashboard(db, caller, period, service.parse_metrics(metric))
 
 
@@ -85,14 +84,10 @@ async def analytics_dashboard(
 async def revenue_report(
     caller: Analyst,
     db: DbSession,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    start_date: StartDate = None,
-    end_date: EndDate = None,
+    period: ReportPeriod,
     group_by: Grouping = "day",
 ) -> RevenueReport:
     """Revenue of a period by day/week/month, average booking value, deposits."""
-    period = _period(caller, date_from, date_to, start_date, end_date)
     return await service.revenue_report(db, caller, period, group_by)
 
 
@@ -102,13 +97,9 @@ async def revenue_report(
 async def customer_report(
     caller: Analyst,
     db: DbSession,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    start_date: StartDate = None,
-    end_date: EndDate = None,
+    period: ReportPeriod,
 ) -> CustomerReport:
     """New and returning customers, repeat rate, top spenders, loyalty tiers."""
-    period = _period(caller, date_from, date_to, start_date, end_date)
     return await service.customer_report(db, caller, period)
 
 
@@ -117,14 +108,10 @@ async def customer_report(
 async def booking_report(
     caller: Analyst,
     db: DbSession,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    start_date: StartDate = None,
-    end_date: EndDate = None,
+    period: ReportPeriod,
     group_by: Grouping = "day",
 ) -> BookingReport:
     """Booking statistics: counts, revenue, popular times, top places, breakdowns."""
-    period = _period(caller, date_from, date_to, start_date, end_date)
     return await service.booking_report(db, caller, period, group_by)
 
 
@@ -138,11 +125,7 @@ async def booking_stats(caller: Analyst, db: DbSession) -> BookingStats:
 async def kpis(
     caller: Analyst,
     db: DbSession,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    start_date: StartDate = None,
-    end_date: EndDate = None,
+    period: ReportPeriod,
 ) -> KpisOut:
     """Key indicators of a period, each with the previous period's value and change."""
-    period = _period(caller, date_from, date_to, start_date, end_date)
     return await service.kpis(db, caller, period)

@@ -210,11 +210,44 @@ async def default_station(rt: HibachiRuntime, db: AsyncSession, code: str | None
     return station
 
 
+async def create_account(
+    db: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    station_id: int,
+    full_name: str | None = None,
+    phone: str | None = None,
+    customer_id: int | None = None,
+) -> User:
+    """A new user; 409 ``email_taken`` when the email has one (the unique index keeps it
+    so when two registrations race)."""
+    email = email.lower()
+    if await repository.user_by_email(db, email) is not None:
+        raise Conflict("An account with this email already exists.", code="email_taken")
+    user = User(
+        email=email,
+        hashed_password=await hash_password(password),
+        full_name=full_name,
+        phone=phone,
+        role=role,
+        station_id=station_id,
+        customer_id=customer_id,
+    )
+    db.add(user)
+    try:
+        await db.flush()
+    except IntegrityError:
+        raise Conflict("An account with this email already exists.", code="email_taken")
+    return user
+
+
 async def register(rt: HibachiRuntime, db: AsyncSession, body: RegisterRequest) -> TokenResponse:
     """A customer account: the public can only ever create customers."""
     email = body.email.lower()
     station = await default_station(rt, db, body.station_code)
-    if await repository.user_by_email(db, email) is not None:
+    if await repository.user_by_email(db, email) is not None:  # before making a customer
         raise Conflict("An account with this email already exists.", code="email_taken")
     customer = await find_or_create_customer(
         rt,
@@ -225,21 +258,17 @@ async def register(rt: HibachiRuntime, db: AsyncSession, body: RegisterRequest) 
         phone=body.phone,
         source="account",
     )
-    user = User(
+    user = await create_account(
+        db,
         email=email,
-        hashed_password=await hash_password(body.password),
-        full_name=body.full_name,
-        phone=body.phone,
+        password=body.password,
         role=Role.CUSTOMER,
         station_id=station.id,
+        full_name=body.full_name,
+        phone=body.phone,
         customer_id=customer.id,
-        last_login_at=utcnow(),
     )
-    db.add(user)
-    try:
-        await db.flush()
-    except IntegrityError:  # a concurrent registration of the same email won
-        raise Conflict("An account with this email already exists.", code="email_taken")
+    user.last_login_at = utcnow()
     identify_caller(db, "user", user.id, user.email, station.id)
     pair = await rt.tokens.issue(db, user.id, extra_claims=token_claims(user, station.id))
     return token_response(pair, user, station)
@@ -264,19 +293,15 @@ async def register_station(
         email=email,
         phone=body.phone,
     )
-    user = User(
+    user = await create_account(
+        db,
         email=email,
-        hashed_password=await hash_password(body.password),
-        full_name=body.full_name,
-        phone=body.phone,
+        password=body.password,
         role=Role.ADMIN,
         station_id=station.id,
+        full_name=body.full_name,
+        phone=body.phone,
     )
-    db.add(user)
-    try:
-        await db.flush()
-    except IntegrityError:
-        raise Conflict("An account with this email already exists.", code="email_taken")
     identify_caller(db, "user", user.id, user.email, station.id)
     return station, user
 

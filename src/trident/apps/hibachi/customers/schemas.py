@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AliasChoices,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -18,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from trident.apps.hibachi.bookings.schemas import BookingOut
+from trident.apps.hibachi.bookings.schemas import BookingOut, LocationIn
 from trident.apps.hibachi.customers.loyalty import Tier
 from trident.apps.hibachi.responses import Money
 from trident.core.text import DisplayText, PhoneNumber
@@ -39,21 +38,6 @@ PreferenceValue = (
 MAX_PREFERENCES = 30
 _KEY: TypeAdapter[str] = TypeAdapter(PreferenceKey)
 _VALUE: TypeAdapter[Any] = TypeAdapter(PreferenceValue)
-
-
-class AddressIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    street: DisplayText | None = Field(
-        default=None, max_length=200, validation_alias=AliasChoices("street", "address")
-    )
-    city: DisplayText | None = Field(default=None, max_length=100)
-    state: DisplayText | None = Field(default=None, max_length=50)
-    zip_code: str | None = Field(
-        default=None,
-        pattern=r"^\d{5}(-\d{4})?$",
-        validation_alias=AliasChoices("zip_code", "zip"),
-    )
 
 
 class PreferencesIn(BaseModel):
@@ -92,7 +76,7 @@ def _check_preference(key: str, value: Any) -> None:
 class CustomerFields(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    address: AddressIn | None = None
+    address: LocationIn | None = None
     dietary_restrictions: list[Restriction] | None = Field(default=None, max_length=30)
     notes: str | None = Field(default=None, max_length=2000, description="Staff notes")
     preferences: PreferencesIn | None = None

@@ -323,8 +323,8 @@ def _apply_fields(customer: Customer, body: CustomerFields) -> None:
             customer.address_state = customer.address_zip = None
         else:
             parts = address.model_fields_set
-            if "street" in parts:
-                customer.address_street = address.street
+            if "address" in parts:
+                customer.address_street = address.address
             if "city" in parts:
                 customer.address_city = address.city
             if "state" in parts:

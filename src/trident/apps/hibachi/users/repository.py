@@ -42,10 +42,6 @@ async def user_in_station(
     return (row[0], row[1]) if row else None
 
 
-async def email_taken(db: AsyncSession, email: str) -> bool:
-    return await db.scalar(select(User.id).where(User.email == email)) is not None
-
-
 async def other_super_admins(db: AsyncSession, user_id: int) -> int:
     rows = await db.scalars(
         select(User.id).where(

@@ -5,14 +5,13 @@ themselves out; the last active super admin stays one."""
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.auth.permissions import RANK
 from trident.apps.hibachi.auth.principal import Caller
 from trident.apps.hibachi.auth.repository import station_by_id
 from trident.apps.hibachi.auth.schemas import UserOut
-from trident.apps.hibachi.auth.service import user_out
+from trident.apps.hibachi.auth.service import create_account, user_out
 from trident.apps.hibachi.models import Role, Station, StationStatus, User
 from trident.apps.hibachi.users import repository
 from trident.apps.hibachi.users.schemas import UserCreate, UserUpdate
@@ -69,22 +68,15 @@ async def get_user(db: AsyncSession, caller: Caller, user_id: int) -> UserOut:
 async def create_user(db: AsyncSession, caller: Caller, body: UserCreate) -> UserOut:
     _check_grant(caller, body.role)
     station = await _station_for(db, caller, body.station_id)
-    email = body.email.lower()
-    if await repository.email_taken(db, email):
-        raise Conflict("An account with this email already exists.", code="email_taken")
-    user = User(
-        email=email,
-        hashed_password=await hash_password(body.password),
-        full_name=body.full_name,
-        phone=body.phone,
+    user = await create_account(
+        db,
+        email=body.email,
+        password=body.password,
         role=body.role,
         station_id=station.id,
+        full_name=body.full_name,
+        phone=body.phone,
     )
-    db.add(user)
-    try:
-        await db.flush()
-    except IntegrityError:
-        raise Conflict("An account with this email already exists.", code="email_taken")
     return user_out(user, station)
 
 
