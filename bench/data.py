@@ -86,3 +86,17 @@ async def prepare(app: str, rows: int, postgres_url: str | None = None) -> str:
     finally:
         await engine.dispose()
     return url
+
+
+async def reset_writes(app: str, url: str) -> None:
+    """Undo what earlier runs' write scenarios left in a reused database, when the
+    app's workload says how (hibachi: the writer station's bookings)."""
+    module = workload(app)
+    if not hasattr(module, "reset_writes"):
+        return
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await module.reset_writes(conn)
+    finally:
+        await engine.dispose()

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bench.scenario import NEXT_DATE, NEXT_TIME, Scenario
@@ -252,6 +252,16 @@ async def load(conn: AsyncConnection, rows: int, progress: Callable[[str, int], 
                 f"(SELECT max(id) FROM {name}))"
             )
     await conn.exec_driver_sql("ANALYZE")
+
+
+async def reset_writes(conn: AsyncConnection) -> None:
+    """Free the writer station's calendar: creates walk it from the day after tomorrow,
+    and a reused database still holds an earlier run's bookings."""
+    await conn.execute(
+        delete(Base.metadata.tables["bookings"]).where(
+            Base.metadata.tables["bookings"].c.station_id == WRITER_STATION
+        )
+    )
 
 
 def total_rows(rows: int) -> int:

@@ -60,8 +60,9 @@ def _lua_string(value: str) -> str:
 
 
 #: each run's slot sequence starts here, so no two runs (warm-up, measured, paced)
-#: ever ask for the same slot: 200,000 requests a run is far above any run's count
-_RUN_OFFSETS = itertools.count(0, 200_000)
+#: ever ask for the same slot: 40,000 requests a run is far above any run's count, and
+#: 10,000 days a run keeps a whole bench well inside the calendar
+_RUN_OFFSETS = itertools.count(0, 40_000)
 _FIRST_DAY = time.time() // 86_400 * 86_400 + 2 * 86_400  # the day after tomorrow, UTC
 
 
@@ -77,7 +78,7 @@ def lua_script(scenario: Scenario, token: str | None, rate: float | None) -> str
         f"local slots = {{{slots}}}",
         f"local tenant_header = {_lua_string(scenario.tenant_header)}",
         "local counter = math.random(0, 100000)",
-        f"local sequence = {next(_RUN_OFFSETS)}",
+        f"local sequence = {next(_RUN_OFFSETS) if scenario.slot_times else 0}",
         f"local first_day = {_FIRST_DAY:.0f}",
         "request = function()",
         "  local body = BODY",

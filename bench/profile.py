@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
-import random
 import statistics
 import tempfile
 import time
@@ -179,19 +178,13 @@ async def _profile(
     return results
 
 
-#: where this run's slot sequence starts: runs reuse the loaded database, and a slot an
-#: earlier run booked would answer 409
-_SEQUENCE_START = random.SystemRandom().randrange(0, 1_000_000)
-
-
 def profile_body(scenario: Scenario, index: int) -> bytes:
     """The body of request ``index``, its slot placeholders filled in as wrk does."""
     body = scenario.body or ""
     if scenario.slot_times:
-        sequence = _SEQUENCE_START + index
-        day = date.today() + timedelta(days=2 + sequence // len(scenario.slot_times))
+        day = date.today() + timedelta(days=2 + index // len(scenario.slot_times))
         body = body.replace(NEXT_DATE, day.isoformat()).replace(
-            NEXT_TIME, scenario.slot_times[sequence % len(scenario.slot_times)]
+            NEXT_TIME, scenario.slot_times[index % len(scenario.slot_times)]
         )
     return body.encode()
 
@@ -235,6 +228,7 @@ async def app_call(
 
 def profile(app_name: str, rows: int, requests: int) -> int:
     url = asyncio.run(data.prepare(app_name, rows))
+    asyncio.run(data.reset_writes(app_name, url))
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as work:
         results = asyncio.run(_profile(app_name, url, requests, Path(work)))
     print(f"\n{app_name}, SQLite, {rows:,} rows, mean of {requests} requests each (ms)\n")

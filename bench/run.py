@@ -159,6 +159,7 @@ def bench_app(
     results = AppResults("PostgreSQL + Redis" if postgres_url else "SQLite")
     for index, rows in enumerate(scales):
         url = asyncio.run(data.prepare(app, rows, postgres_url))
+        asyncio.run(data.reset_writes(app, url))
         largest, smallest = index == len(scales) - 1, index == 0
         env = app_env(app, url, redis_url, options.workdir)
         found: dict[str, Measured] = {}
