@@ -20,7 +20,8 @@ from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bench.scenario import NEXT_DATE, NEXT_TIME, Scenario
-from trident.apps.hibachi.db import KEYRING, Base
+from trident.apps.hibachi.db import KEYRING
+from trident.apps.hibachi.models import Base
 from trident.apps.hibachi.pricing import defaults
 from trident.core.security.fields import FieldCipher, install_field_cipher
 
