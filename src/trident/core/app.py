@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -135,6 +136,12 @@ def create_base_app(
         await runtime.startup()
         if on_startup is not None:
             await on_startup()
+        app.openapi()  # built now, not on the first request to /docs
+        # Everything alive now (routes, dependency trees, schemas: hundreds of thousands
+        # of objects) lives as long as the process. A full collection walked them all,
+        # a 200 ms pause that was the p99 of every endpoint; frozen, it never does.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
