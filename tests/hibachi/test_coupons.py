@@ -266,6 +266,45 @@ async def test_a_used_up_coupon_is_refused(client: Client) -> None:
     assert (refused.status_code, refused.json()["code"]) == (409, "coupon_used_up")
 
 
+async def test_cancelling_a_booking_gives_its_coupon_use_back(client: Client) -> None:
+    admin = await client.staff("admin")
+    customer = await client.customer()
+    made = await issue(client, admin, max_uses=1, discount_value=30)
+    first = await client.book(customer, time="12:00")
+    assert (await apply(client, customer, made["code"], first["id"])).status_code == 200
+    cancel = await client.post(f"/api/v1/bookings/{first['id']}/cancel", headers=customer.headers())
+    assert (cancel.status_code, cancel.json()["status"]) == (200, "cancelled")
+    coupon = await client.get(f"{API}/coupons/{made['id']}", headers=admin.headers())
+    assert (coupon.json()["uses_count"], coupon.json()["remaining_uses"]) == (0, 1)
+
+    # the rebooking takes the coupon again, and cancelling twice gives back only once
+    second = await client.book(customer, time="15:00")
+    again = await apply(client, customer, made["code"], second["id"])
+    assert (again.status_code, again.json()["discount_amount"]) == (200, 30)
+    repeat = await client.post(f"/api/v1/bookings/{first['id']}/cancel", headers=customer.headers())
+    assert repeat.status_code == 200
+    coupon = await client.get(f"{API}/coupons/{made['id']}", headers=admin.headers())
+    assert (coupon.json()["uses_count"], coupon.json()["remaining_uses"]) == (1, 0)
+
+
+async def test_staff_cancelling_by_status_gives_the_use_back(client: Client) -> None:
+    admin = await client.staff("admin")
+    customer = await client.customer()
+    made = await issue(client, admin)
+    booking = await client.book(customer, time="12:00")
+    assert (await apply(client, customer, made["code"], booking["id"])).status_code == 200
+    changed = await client.put(
+        f"/api/v1/bookings/{booking['id']}",
+        json={"status": "cancelled", "cancellation_reason": "weather"},
+        headers=admin.headers(),
+    )
+    assert (changed.status_code, changed.json()["status"]) == (200, "cancelled")
+    answer = await validate(client, customer, code=made["code"])
+    assert answer["valid"] is True
+    coupon = await client.get(f"{API}/coupons/{made['id']}", headers=admin.headers())
+    assert coupon.json()["uses_count"] == 0
+
+
 async def test_apply_checks_the_booking(client: Client) -> None:
     admin = await client.staff("admin")
     customer = await client.customer()

@@ -43,6 +43,7 @@ from trident.apps.hibachi.pricing.engine import (
     slot_for,
 )
 from trident.apps.hibachi.responses import cents_to_decimal
+from trident.apps.hibachi.reviews import coupon_repository
 from trident.apps.hibachi.runtime import HibachiRuntime
 from trident.core.db.base import utcnow
 from trident.core.db.tenancy import get_scoped
@@ -519,6 +520,17 @@ def _transition(booking: Booking, status: str, today: date, reason: str | None =
         booking.cancellation_reason = reason
 
 
+async def _change_status(
+    db: AsyncSession, booking: Booking, status: str, today: date, reason: str | None
+) -> None:
+    """Move a booking along the status machine; a cancellation gives its coupon's use
+    back."""
+    cancelling = status == BookingStatus.CANCELLED and booking.status != status
+    _transition(booking, status, today, reason)
+    if cancelling:
+        await coupon_repository.release_for_booking(db, booking.id)
+
+
 async def update_booking(
     db: AsyncSession, caller: Caller, ref: str, body: BookingUpdate
 ) -> BookingOut:
@@ -577,8 +589,8 @@ async def update_booking(
             lines = _lines_of(booking)
         _apply_quote(booking, config, lines)
     if body.status is not None:
-        _transition(
-            booking, body.status, local_today(caller.station.timezone), body.cancellation_reason
+        await _change_status(
+            db, booking, body.status, local_today(caller.station.timezone), body.cancellation_reason
         )
     if moved is not None:
         # begin_nested() flushes everything else first; only the move is in the savepoint
@@ -606,7 +618,9 @@ async def cancel_booking(
             "A confirmed booking is cancelled by our staff; please contact us.",
             code="booking_locked",
         )
-    _transition(booking, BookingStatus.CANCELLED, local_today(caller.station.timezone), reason)
+    await _change_status(
+        db, booking, BookingStatus.CANCELLED, local_today(caller.station.timezone), reason
+    )
     await db.flush()
     return booking_out(row)
 

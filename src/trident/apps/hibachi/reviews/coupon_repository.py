@@ -1,12 +1,12 @@
-"""All SQL about coupons: the list, look-ups, and the two conditional UPDATEs that
-keep redemptions honest under concurrency."""
+"""All SQL about coupons: the list, look-ups, the two conditional UPDATEs that
+keep redemptions honest under concurrency, and giving a use back on cancellation."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, not_, or_, select, update
+from sqlalchemy import Select, and_, delete, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -78,3 +78,22 @@ async def claim_booking(db: AsyncSession, booking_id: int, code: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release_for_booking(db: AsyncSession, booking_id: int) -> None:
+    """Give back the use a cancelled booking took: its redemption goes and the coupon's
+    count drops, so the customer can use the coupon on the booking that replaces it."""
+    coupon_id = await db.scalar(
+        delete(CouponRedemption)
+        .where(CouponRedemption.booking_id == booking_id)
+        .returning(CouponRedemption.coupon_id)
+        .execution_options(synchronize_session=False)
+    )
+    if coupon_id is None:
+        return
+    await db.execute(
+        update(Coupon)
+        .where(Coupon.id == coupon_id, Coupon.uses_count > 0)
+        .values(uses_count=Coupon.uses_count - 1)
+        .execution_options(synchronize_session=False)
+    )
