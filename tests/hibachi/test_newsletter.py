@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
 import trident.apps.hibachi.newsletter.tasks  # noqa: F401  (registers the send job)
 from tests.hibachi.helpers import Actor, Client
-from trident.apps.hibachi.models import OutboxMessage
+from trident.apps.hibachi.models import FailedJob, OutboxMessage
 from trident.apps.hibachi.newsletter import service
 
 BASE = "/api/newsletter"
@@ -360,6 +361,44 @@ async def test_the_send_job_runs_again_without_sending_again(client: Client, app
     assert handed == 0
     assert len(await _outbox(app)) == 2
     assert (await _stats(client, sent))["sent"] == 2
+
+
+async def test_sending_again_resumes_a_campaign_whose_job_failed(
+    client: Client, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = await client.staff("admin")
+    for email in ("ann@example.com", "bob@example.com"):
+        assert (await _subscribe(client, email=email)).status_code == 201
+    campaign = await _campaign(client, admin)
+    url = f"{BASE}/campaigns/{campaign['id']}/send"
+
+    async def smtp_down(_rt: Any, _campaign_id: int) -> int:
+        raise ConnectionError("mail relay unreachable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(service, "deliver_campaign", smtp_down)
+        first = await client.post(url, headers=admin.headers())
+    assert (first.status_code, first.json()["status"]) == (202, "sending")
+    async with app.state.runtime.unit_of_work(write=False) as db:
+        failed = list(await db.scalars(select(FailedJob.job_name)))
+    assert failed == ["hibachi.send_campaign"]
+    assert await _outbox(app) == []
+
+    resumed = await client.post(url, headers=admin.headers())
+    assert resumed.status_code == 202
+    assert resumed.json() == {
+        "success": True,
+        "campaign_id": campaign["id"],
+        "status": "sending",
+        "recipients": 2,
+        "message": "Resuming: 2 messages still queued.",
+    }
+    assert sorted(m.to_address for m in await _outbox(app)) == [
+        "ann@example.com",
+        "bob@example.com",
+    ]
+    done = await client.get(f"{BASE}/campaigns/{campaign['id']}", headers=admin.headers())
+    assert done.json()["status"] == "sent"
 
 
 async def test_an_sms_campaign_goes_to_phones(client: Client, app: FastAPI) -> None:

@@ -321,10 +321,26 @@ async def delete_campaign(db: AsyncSession, caller: Caller, campaign_id: int) ->
 # -- sending ------------------------------------------------------------------------
 
 
+async def _resume_sending(db: AsyncSession, campaign: Campaign) -> SendResponse:
+    """A campaign still sending, perhaps because its job failed for good (the failed
+    jobs say why): queue the job again.  It is resumable and never hands a delivery
+    over twice, so a second send of a campaign in flight is harmless."""
+    left = await repository.queued_left(db, campaign.station_id, campaign.id)
+    queue_job(db, SEND_CAMPAIGN_JOB, campaign_id=campaign.id)
+    return SendResponse(
+        campaign_id=campaign.id,
+        status="sending",
+        recipients=left,
+        message=f"Resuming: {left} message{'s' if left != 1 else ''} still queued.",
+    )
+
+
 async def send_campaign(db: AsyncSession, caller: Caller, campaign_id: int) -> SendResponse:
     """Freeze the audience (one delivery per recipient, inserted in bulk) and queue
     the job that hands them to the outbox."""
     campaign = await campaign_of(db, caller, campaign_id)
+    if campaign.status == SENDING:
+        return await _resume_sending(db, campaign)
     if campaign.status != DRAFT:
         raise _not_draft(campaign, "sent")
     if not await repository.claim_for_sending(db, caller.station_id, campaign.id, utcnow()):
