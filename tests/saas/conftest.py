@@ -35,6 +35,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Saa
         "log_json": False,
         "ai_stream_delay": 0,
         "job_retry_backoff": 0,
+        "periodic_jobs": False,
         "log_level": "WARNING",
         "rate_limit_anonymous": "1000/minute",
         "rate_limit_authenticated": "1000/minute",

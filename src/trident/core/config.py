@@ -97,6 +97,9 @@ class CoreSettings(BaseSettings):
     gemini_model: str = "gemini-2.0-flash"
     #: seconds before a failed job's first retry (doubling each time; 0 in tests)
     job_retry_backoff: float = 1.0
+    #: send periodic jobs on their interval: from `trident worker`, or from the web
+    #: process when jobs run in it (no REDIS_URL).  Off in tests, which run them directly.
+    periodic_jobs: bool = True
     #: seconds between the local assistant's streamed pieces (0 in tests)
     ai_stream_delay: float = 0.02
 

@@ -11,11 +11,12 @@ from typing import Any
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
+from taskiq import AsyncBroker, InMemoryBroker, TaskiqEvents
 
 from trident.core.config import CoreSettings
 from trident.core.db.engine import Database
 from trident.core.db.session import unit_of_work
-from trident.core.jobs import DISPATCHER, JobDispatcher, JobRegistry, create_broker
+from trident.core.jobs import DISPATCHER, JobDispatcher, JobRegistry, Ticker, create_broker
 from trident.core.observability.metrics import Metrics
 from trident.core.ratelimit import Limiter
 
@@ -47,6 +48,23 @@ class Runtime:
         self.broker = create_broker(settings.app_name, settings.redis_url, inline=inline_jobs)
         self.jobs = JobDispatcher(self.broker)
         jobs.bind(self.broker, self, backoff=settings.job_retry_backoff)
+        self.ticker = Ticker(jobs.periodic, self.jobs)
+
+    def worker_broker(self) -> AsyncBroker:
+        """The broker as ``trident worker`` runs it: each worker process ticks the
+        periodic jobs and closes its database connections on shutdown."""
+
+        async def _startup(_state: object) -> None:
+            if self.settings.periodic_jobs:
+                self.ticker.start()
+
+        async def _shutdown(_state: object) -> None:
+            await self.ticker.stop()
+            await self.db.dispose()
+
+        self.broker.add_event_handler(TaskiqEvents.WORKER_STARTUP, _startup)
+        self.broker.add_event_handler(TaskiqEvents.WORKER_SHUTDOWN, _shutdown)
+        return self.broker
 
     def unit_of_work(self, *, write: bool = True) -> AbstractAsyncContextManager[AsyncSession]:
         """A transaction for work outside a request (jobs, webhooks delivered in-process)."""
@@ -75,8 +93,12 @@ class Runtime:
 
     async def startup(self) -> None:
         await self.broker.startup()
+        # jobs run in this process (no Redis): so do the periodic ones
+        if self.settings.periodic_jobs and isinstance(self.broker, InMemoryBroker):
+            self.ticker.start()
 
     async def shutdown(self) -> None:
+        await self.ticker.stop()
         await self.broker.shutdown()
         if self.redis is not None:
             await self.redis.aclose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taskiq import AsyncBroker, TaskiqEvents
+from taskiq import AsyncBroker
 
 from trident.apps.hibachi import tasks  # noqa: F401  (registers the jobs)
 from trident.apps.hibachi.config import HibachiSettings
@@ -10,10 +10,4 @@ from trident.apps.hibachi.runtime import HibachiRuntime
 
 
 def broker() -> AsyncBroker:
-    runtime = HibachiRuntime(HibachiSettings())
-
-    async def _shutdown(_state: object) -> None:
-        await runtime.db.dispose()
-
-    runtime.broker.add_event_handler(TaskiqEvents.WORKER_SHUTDOWN, _shutdown)
-    return runtime.broker
+    return HibachiRuntime(HibachiSettings()).worker_broker()

@@ -8,13 +8,20 @@ A job that raises is tried again with exponential backoff; after its last try th
 failure is written to the app's failed-jobs table (:class:`FailedJobMixin`), so
 nothing fails silently.  Every job must be idempotent: the Redis queue delivers
 at least once.
+
+A job declared with ``every=`` seconds is also periodic: a :class:`Ticker` sends it
+on that interval, from ``trident worker`` (or from the web process itself when jobs
+run in-process).  Each process that ticks sends its own, so a periodic job claims
+its work with conditional updates and does nothing when there is none.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +68,8 @@ class JobSpec:
     name: str
     func: JobFunc
     retries: int
+    #: seconds between runs of a periodic job; None for a job that is only queued
+    every: float | None = None
 
 
 class JobRegistry:
@@ -70,15 +79,25 @@ class JobRegistry:
         self.app_name = app_name
         self.specs: dict[str, JobSpec] = {}
 
-    def job(self, name: str, *, retries: int = 3) -> Callable[[JobFunc], JobFunc]:
+    def job(
+        self, name: str, *, retries: int = 3, every: float | None = None
+    ) -> Callable[[JobFunc], JobFunc]:
+        """Declare a job; with ``every`` (seconds) it is also sent on that interval.
+        A periodic job takes no arguments besides the runtime."""
+
         def register(func: JobFunc) -> JobFunc:
             full = f"{self.app_name}.{name}"
             if full in self.specs:
                 raise ValueError(f"job {full} declared twice")
-            self.specs[full] = JobSpec(full, func, retries)
+            self.specs[full] = JobSpec(full, func, retries, every)
             return func
 
         return register
+
+    @property
+    def periodic(self) -> dict[str, float]:
+        """Each periodic job's name and interval in seconds."""
+        return {s.name: s.every for s in self.specs.values() if s.every is not None}
 
     def bind(self, broker: AsyncBroker, runtime: Any, *, backoff: float = 1.0) -> None:
         for spec in self.specs.values():
@@ -152,6 +171,69 @@ class JobDispatcher:
         if task is None:
             raise LookupError(f"no job named {name}")
         await task.kiq(**kwargs)
+
+
+class Ticker:
+    """Sends each periodic job when its interval has passed, from this process.
+
+    The first tick sends every periodic job (a restarted worker catches up at once);
+    after that each goes when ``every`` seconds have passed since it was last sent.
+    """
+
+    #: how often the loop wakes to look for due jobs
+    resolution = 5.0
+
+    def __init__(
+        self,
+        periodic: dict[str, float],
+        dispatcher: JobDispatcher,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.periodic = periodic
+        self.dispatcher = dispatcher
+        self.clock = clock
+        self.last_sent: dict[str, float] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def due(self) -> list[str]:
+        """The jobs to send now, marked as sent."""
+        now = self.clock()
+        names = [
+            name
+            for name, every in self.periodic.items()
+            if name not in self.last_sent or now - self.last_sent[name] >= every
+        ]
+        for name in names:
+            self.last_sent[name] = now
+        return names
+
+    async def tick(self) -> list[str]:
+        """Send what is due; a job that cannot be sent is tried on the next tick."""
+        sent = []
+        for name in self.due():
+            try:
+                await self.dispatcher.send(name)
+                sent.append(name)
+            except Exception:
+                log.exception("periodic job %s could not be sent", name)
+                self.last_sent.pop(name, None)
+        return sent
+
+    async def _loop(self) -> None:
+        while True:
+            await self.tick()
+            await asyncio.sleep(self.resolution)
+
+    def start(self) -> None:
+        if self.periodic and self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._loop(), name="ticker")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
 
 
 def queue_job(session: AsyncSession, name: str, **kwargs: Any) -> None:
