@@ -6,7 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from fastapi import FastAPI
+from sqlalchemy import select, update
+
 from tests.hibachi.helpers import Actor, Client, future_day
+from trident.apps.hibachi.leads.service import rescore_by_date
+from trident.apps.hibachi.models import Lead
 
 
 async def new_lead(client: Client, actor: Actor, **fields: Any) -> dict[str, Any]:
@@ -409,3 +414,40 @@ async def test_lead_ids_are_integers(client: Client) -> None:
     staff = await client.staff("staff")
     response = await client.get("/api/leads/lead-123", headers=staff.headers())
     assert (response.status_code, response.json()["code"]) == (422, "validation_error")
+
+
+# -- scores kept current as event dates come closer --------------------------------------
+
+
+async def _stored_score(app: FastAPI, lead_id: int) -> int:
+    async with app.state.runtime.unit_of_work(write=False) as db:
+        return int(await db.scalar(select(Lead.score).where(Lead.id == lead_id)) or 0)
+
+
+async def _set_stored_score(app: FastAPI, lead_id: int, score: int) -> None:
+    async with app.state.runtime.unit_of_work() as db:
+        await db.execute(update(Lead).where(Lead.id == lead_id).values(score=score))
+
+
+async def test_the_hourly_job_rescores_leads_whose_event_came_closer(
+    client: Client, app: FastAPI
+) -> None:
+    staff = await client.staff("staff")
+    soon = await new_lead(client, staff, source="referral", event_date=future_day(20).isoformat())
+    far = await new_lead(client, staff, source="referral", event_date=future_day(200).isoformat())
+    # referral 25 + within 30 days 20 + both contacts 5
+    assert (soon["score"], far["score"]) == (50, 40)
+    # as if both were scored when the event was more than 60 days away
+    await _set_stored_score(app, soon["id"], 40)
+    await _set_stored_score(app, far["id"], 33)
+
+    changed = await rescore_by_date(app.state.runtime)
+    again = await rescore_by_date(app.state.runtime)
+
+    assert (changed, again) == (1, 0)
+    listed = await client.get("/api/leads?sort=score", headers=staff.headers())
+    assert listed.status_code == 200
+    scores = {item["id"]: (item["score"], item["score_tier"]) for item in listed.json()["items"]}
+    assert scores[soon["id"]] == (50, "warm")
+    # far beyond the horizon: its date points cannot have moved, so it is left alone
+    assert await _stored_score(app, far["id"]) == 33

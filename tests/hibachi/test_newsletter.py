@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -399,6 +400,91 @@ async def test_sending_again_resumes_a_campaign_whose_job_failed(
     ]
     done = await client.get(f"{BASE}/campaigns/{campaign['id']}", headers=admin.headers())
     assert done.json()["status"] == "sent"
+
+
+# -- scheduled sending ---------------------------------------------------------------
+
+
+def _at(minutes: int) -> str:
+    return (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat()
+
+
+async def test_a_campaign_scheduled_for_later_goes_when_its_time_comes(
+    client: Client, app: FastAPI
+) -> None:
+    admin = await client.staff("admin")
+    assert (await _subscribe(client, email="ann@example.com")).status_code == 201
+    campaign = await _campaign(client, admin, scheduled_at=_at(60))
+    url = f"{BASE}/campaigns/{campaign['id']}"
+
+    scheduled = await client.post(f"{url}/send", headers=admin.headers())
+    when = datetime.fromisoformat(campaign["scheduled_at"])
+    assert scheduled.status_code == 202
+    assert scheduled.json() == {
+        "success": True,
+        "campaign_id": campaign["id"],
+        "status": "scheduled",
+        "recipients": 1,
+        "message": f"Scheduled for {when:%Y-%m-%d %H:%M} UTC.",
+    }
+    # nothing goes early, and a subscriber who joins before the time is included
+    assert await service.send_due_campaigns(app.state.runtime) == 0
+    assert await _outbox(app) == []
+    assert (await _subscribe(client, email="bob@example.com")).status_code == 201
+    again = await client.post(f"{url}/send", headers=admin.headers())
+    assert (again.status_code, again.json()["code"]) == (409, "campaign_not_draft")
+
+    # still editable until it goes: bring it forward to now
+    moved = await client.put(url, json={"scheduled_at": _at(-1)}, headers=admin.headers())
+    assert (moved.status_code, moved.json()["status"]) == (200, "scheduled")
+    assert await service.send_due_campaigns(app.state.runtime) == 1
+    assert await service.send_due_campaigns(app.state.runtime) == 0
+
+    outbox = sorted(m.to_address for m in await _outbox(app))
+    assert outbox == ["ann@example.com", "bob@example.com"]
+    done = await client.get(url, headers=admin.headers())
+    assert done.json()["status"] == "sent"
+
+
+async def test_clearing_the_time_unschedules_and_a_scheduled_campaign_can_be_deleted(
+    client: Client,
+) -> None:
+    admin = await client.staff("admin")
+    assert (await _subscribe(client, email="ann@example.com")).status_code == 201
+    first = await _campaign(client, admin, scheduled_at=_at(60))
+    second = await _campaign(client, admin, scheduled_at=_at(60))
+    for made in (first, second):
+        sent = await client.post(f"{BASE}/campaigns/{made['id']}/send", headers=admin.headers())
+        assert sent.json()["status"] == "scheduled"
+
+    cleared = await client.put(
+        f"{BASE}/campaigns/{first['id']}", json={"scheduled_at": None}, headers=admin.headers()
+    )
+    deleted = await client.delete(f"{BASE}/campaigns/{second['id']}", headers=admin.headers())
+    gone = await client.get(f"{BASE}/campaigns/{second['id']}", headers=admin.headers())
+
+    assert (cleared.status_code, cleared.json()["status"]) == (200, "draft")
+    assert cleared.json()["scheduled_at"] is None
+    assert deleted.status_code == 204
+    assert (gone.status_code, gone.json()["code"]) == (404, "campaign_not_found")
+
+
+async def test_a_scheduled_campaign_with_nobody_to_reach_returns_to_draft(
+    client: Client, app: FastAPI
+) -> None:
+    admin = await client.staff("admin")
+    assert (await _subscribe(client, email="ann@example.com")).status_code == 201
+    campaign = await _campaign(client, admin, scheduled_at=_at(60))
+    url = f"{BASE}/campaigns/{campaign['id']}"
+    assert (await client.post(f"{url}/send", headers=admin.headers())).status_code == 202
+    unsub = await client.post(f"{BASE}/unsubscribe", json={"email": "ann@example.com"})
+    assert unsub.status_code == 200
+    moved = await client.put(url, json={"scheduled_at": _at(-1)}, headers=admin.headers())
+    assert moved.status_code == 200
+
+    assert await service.send_due_campaigns(app.state.runtime) == 0
+    after = await client.get(url, headers=admin.headers())
+    assert (after.json()["status"], await _outbox(app)) == ("draft", [])
 
 
 async def test_an_sms_campaign_goes_to_phones(client: Client, app: FastAPI) -> None:

@@ -1,10 +1,15 @@
-"""Operating the app: the super admin command and the demo data."""
+"""Operating the app: the super admin command, the demo data, periodic jobs."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
+from tests.hibachi.conftest import make_settings
 from tests.hibachi.helpers import Client
 from trident.apps.hibachi import commands
 from trident.apps.hibachi.config import HibachiSettings
+from trident.apps.hibachi.runtime import HibachiRuntime
 
 
 async def test_ensure_admin_creates_a_super_admin_once(
@@ -34,3 +39,22 @@ async def test_seed_runs_once_and_its_users_sign_in(
     assert bookings.json()["total"] > 20
     assert leads.json()["total"] == 25
     assert reviews.json()["total"] > 0
+
+
+async def test_without_a_queue_server_the_app_ticks_its_periodic_jobs_itself(
+    hibachi_database: str, tmp_path: Path
+) -> None:
+    settings = make_settings(hibachi_database, tmp_path, periodic_jobs=True)
+    runtime = HibachiRuntime(settings, inline_jobs=True)
+    await runtime.startup()
+    try:
+        for _ in range(500):  # the first tick runs as soon as the loop is free
+            if len(runtime.ticker.last_sent) == 2:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await runtime.shutdown()
+    assert sorted(runtime.ticker.last_sent) == [
+        "hibachi.rescore_leads",
+        "hibachi.send_scheduled_campaigns",
+    ]

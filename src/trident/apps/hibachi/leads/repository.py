@@ -4,7 +4,7 @@ the station's users a lead may be assigned to, and social threads."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, case, delete, func, or_, select, update
@@ -110,6 +110,34 @@ async def event_counts(db: AsyncSession, station_id: int, lead_id: int) -> tuple
     ).where(LeadEvent.lead_id == lead_id)
     total, interactions = (await db.execute(stmt)).one()
     return int(total), int(interactions)
+
+
+async def interaction_counts(
+    db: AsyncSession, station_id: int, lead_ids: list[int]
+) -> dict[int, int]:
+    """Each lead's interactions (events but the bookkeeping ones), in one grouped query."""
+    stmt = (
+        scoped(select(LeadEvent.lead_id, func.count(LeadEvent.id)), LeadEvent, station_id)
+        .where(LeadEvent.lead_id.in_(lead_ids), LeadEvent.event_type.not_in(BOOKKEEPING_EVENTS))
+        .group_by(LeadEvent.lead_id)
+    )
+    return {lead_id: int(count) for lead_id, count in (await db.execute(stmt)).all()}
+
+
+async def leads_with_event_between(
+    db: AsyncSession, station_id: int, first: date, last: date
+) -> list[Lead]:
+    return list(
+        await db.scalars(
+            scoped(select(Lead), Lead, station_id).where(Lead.event_date.between(first, last))
+        )
+    )
+
+
+async def set_scores(db: AsyncSession, scores: dict[int, int]) -> None:
+    """Update many leads' scores by primary key in one executemany."""
+    if scores:
+        await db.execute(update(Lead), [{"id": i, "score": s} for i, s in scores.items()])
 
 
 async def recent_events(

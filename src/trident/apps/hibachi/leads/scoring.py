@@ -23,7 +23,9 @@ engagement              5 per interaction logged on the lead, at most 20;      0
 
 The total is capped at 100.  Interactions are the lead's events except the
 ``status_change`` records the system writes itself (bookkeeping, not engagement).
-A lead's score is computed again whenever it is created, changed, or gets an event.
+A lead's score is computed again whenever it is created, changed, or gets an event,
+and hourly (the ``hibachi.rescore_leads`` job) for leads whose event date is near
+enough for the passing days to move its points.
 Tiers: ``hot`` from 70, ``warm`` from 40, else ``cold``.
 """
 
@@ -48,6 +50,8 @@ MAX_INTERACTION_POINTS = 20
 BOTH_CONTACTS_POINTS = 5
 MAX_SCORE = 100
 HOT, WARM = 70, 40
+#: an event further ahead than this many days scores the same tomorrow
+DATE_HORIZON_DAYS = 61
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ from trident.apps.hibachi.models import Lead, LeadEvent, SocialThread, Station
 from trident.apps.hibachi.newsletter import service as newsletter
 from trident.apps.hibachi.responses import cents_to_decimal, decimal_to_cents
 from trident.apps.hibachi.runtime import HibachiRuntime
+from trident.apps.hibachi.stations import repository as stations_repository
 from trident.core.db.base import utcnow
 from trident.core.errors import Conflict, NotFound, Unprocessable
 
@@ -152,6 +153,39 @@ def _breakdown(lead: Lead, today: date, interactions: int) -> scoring.ScoreBreak
         has_email=bool(lead.email),
         has_phone=bool(lead.phone),
     )
+
+
+#: a lead whose event passed more than this many days ago has scored 0 for it already
+RESCORE_PAST_DAYS = 30
+
+
+async def rescore_by_date(rt: HibachiRuntime) -> int:
+    """The hourly job's body: score again the leads whose event-date points may have
+    moved since they were scored (an event comes closer, or passes).  Station by
+    station, reading first and writing only the scores that changed; returns how many."""
+    async with rt.unit_of_work(write=False) as db:
+        zones = await stations_repository.active_station_zones(db)
+    changed = 0
+    for station_id, zone in zones:
+        today = local_today(zone)
+        async with rt.unit_of_work(write=False) as db:
+            leads = await repository.leads_with_event_between(
+                db,
+                station_id,
+                today - timedelta(days=RESCORE_PAST_DAYS),
+                today + timedelta(days=scoring.DATE_HORIZON_DAYS),
+            )
+            counts = await repository.interaction_counts(db, station_id, [x.id for x in leads])
+        scores = {
+            lead.id: score
+            for lead in leads
+            if (score := _breakdown(lead, today, counts.get(lead.id, 0)).total) != lead.score
+        }
+        if scores:
+            async with rt.unit_of_work() as db:
+                await repository.set_scores(db, scores)
+            changed += len(scores)
+    return changed
 
 
 async def _rescore(db: AsyncSession, lead: Lead, station: Station) -> None:

@@ -49,6 +49,8 @@ class Campaign(TimestampMixin, Base):
             "status",
             "created_at",
         ),
+        # the periodic job's look-up of campaigns due, across stations
+        Index("ix_newsletter_campaigns_status_scheduled_at", "status", "scheduled_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -57,7 +59,7 @@ class Campaign(TimestampMixin, Base):
     subject: Mapped[str | None] = mapped_column(String(300), nullable=True)
     content: Mapped[str] = mapped_column(Text, nullable=False)
     channel: Mapped[str] = mapped_column(String(8), nullable=False)  # email | sms
-    #: draft -> sending -> sent (or failed)
+    #: draft -> (scheduled ->) sending -> sent
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     audience: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -12,6 +12,7 @@ from trident.apps.hibachi.newsletter.schemas import (
     CampaignCreate,
     CampaignOut,
     CampaignStats,
+    CampaignStatus,
     CampaignUpdate,
     DeliveryOut,
     DeliveryStatus,
@@ -159,7 +160,7 @@ async def list_campaigns(
     caller: Reader,
     db: DbSession,
     page: PageQuery,
-    status: Literal["draft", "sending", "sent", "failed"] | None = None,
+    status: CampaignStatus | None = None,
     channel: Literal["email", "sms"] | None = None,
 ) -> Response:
     """The station's campaigns, newest first, with their recipient counts."""

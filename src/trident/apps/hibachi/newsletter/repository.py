@@ -57,6 +57,20 @@ def subscribers_query(
     return stmt.order_by(Subscriber.created_at.desc(), Subscriber.id.desc())
 
 
+def _audience(station_id: int, channel: str, source: str | None) -> Select[Any]:
+    address = Subscriber.email if channel == "email" else Subscriber.phone
+    stmt = scoped(select(Subscriber.id, address), Subscriber, station_id).where(
+        Subscriber.status == SUBSCRIBED, address.is_not(None)
+    )
+    return stmt if source is None else stmt.where(Subscriber.source == source)
+
+
+async def audience_size(db: AsyncSession, station_id: int, channel: str, source: str | None) -> int:
+    """How many subscribers a campaign would reach now."""
+    audience = _audience(station_id, channel, source).subquery()
+    return int(await db.scalar(select(func.count()).select_from(audience)) or 0)
+
+
 async def recipients_after(
     db: AsyncSession,
     station_id: int,
@@ -68,15 +82,12 @@ async def recipients_after(
 ) -> list[tuple[int, str]]:
     """The next ``limit`` subscribed subscribers (id, address) with an address for
     ``channel``, by id after ``after_id`` (keyset pages: no OFFSET over a long list)."""
-    address = Subscriber.email if channel == "email" else Subscriber.phone
     stmt = (
-        scoped(select(Subscriber.id, address), Subscriber, station_id)
-        .where(Subscriber.status == SUBSCRIBED, address.is_not(None), Subscriber.id > after_id)
+        _audience(station_id, channel, source)
+        .where(Subscriber.id > after_id)
         .order_by(Subscriber.id)
         .limit(limit)
     )
-    if source is not None:
-        stmt = stmt.where(Subscriber.source == source)
     return [(row[0], row[1]) for row in (await db.execute(stmt)).all()]
 
 
@@ -106,21 +117,34 @@ async def recipient_counts(db: AsyncSession, campaign_ids: list[int]) -> dict[in
     return {campaign_id: count for campaign_id, count in rows.all()}
 
 
-async def claim_for_sending(
-    db: AsyncSession, station_id: int, campaign_id: int, at: datetime
+async def claim(
+    db: AsyncSession, station_id: int, campaign_id: int, source: str, target: str, at: datetime
 ) -> bool:
-    """draft -> sending, only if it still is a draft (two sends at once: one wins)."""
+    """Move a campaign from ``source`` to ``target`` status, only if it still is in
+    ``source``: of two requests or ticks at once, one wins."""
     result = await db.execute(
         update(Campaign)
         .where(
             Campaign.id == campaign_id,
             Campaign.station_id == station_id,
-            Campaign.status == "draft",
+            Campaign.status == source,
         )
-        .values(status="sending", updated_at=at)
+        .values(status=target, updated_at=at)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def due_campaigns(db: AsyncSession, now: datetime, limit: int) -> list[tuple[int, int]]:
+    """Scheduled campaigns whose time has come (id, station id), oldest first; every
+    station's, for the job that sends them."""
+    rows = await db.execute(
+        select(Campaign.id, Campaign.station_id)
+        .where(Campaign.status == "scheduled", Campaign.scheduled_at <= now)
+        .order_by(Campaign.scheduled_at, Campaign.id)
+        .limit(limit)
+    )
+    return [(campaign_id, station_id) for campaign_id, station_id in rows.all()]
 
 
 async def insert_deliveries(db: AsyncSession, rows: list[dict[str, Any]]) -> None:

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, mode
 from trident.core.text import DisplayText, PhoneNumber
 
 Channel = Literal["email", "sms"]
-CampaignStatus = Literal["draft", "sending", "sent", "failed"]
+CampaignStatus = Literal["draft", "scheduled", "sending", "sent"]
 SubscriberStatus = Literal["subscribed", "unsubscribed"]
 DeliveryStatus = Literal["queued", "sent", "failed", "skipped"]
 #: a token from an email link (``secrets.token_urlsafe``)
@@ -152,7 +152,7 @@ class CampaignOut(BaseModel):
 class SendResponse(BaseModel):
     success: bool = True
     campaign_id: int
-    status: Literal["sending", "sent"]
+    status: Literal["scheduled", "sending", "sent"]
     recipients: int
     message: str
 

@@ -13,6 +13,7 @@ import html
 import logging
 import re
 import secrets
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -49,9 +50,11 @@ log = logging.getLogger("trident.hibachi.newsletter")
 
 SUBSCRIBED = "subscribed"
 UNSUBSCRIBED = "unsubscribed"
-DRAFT, SENDING = "draft", "sending"
+DRAFT, SCHEDULED, SENDING = "draft", "scheduled", "sending"
 QUEUED, SENT, SKIPPED = "queued", "sent", "skipped"
 SEND_CAMPAIGN_JOB = "hibachi.send_campaign"
+#: scheduled campaigns started per read of the due list
+DUE_BATCH = 50
 #: deliveries handed to the outbox per transaction of the send job
 SEND_BATCH = 200
 #: subscribers read (and deliveries inserted) per statement when a send starts
@@ -259,7 +262,8 @@ async def campaign_of(db: AsyncSession, caller: Caller, campaign_id: int) -> Cam
 
 def _not_draft(campaign: Campaign, action: str) -> Conflict:
     return Conflict(
-        f"Campaign {campaign.id} is {campaign.status}; only a draft can be {action}.",
+        f"Campaign {campaign.id} is {campaign.status}; only a draft"
+        f"{' or scheduled campaign' if action != 'sent' else ''} can be {action}.",
         code="campaign_not_draft",
         details={"status": campaign.status},
     )
@@ -293,7 +297,7 @@ async def update_campaign(
     db: AsyncSession, caller: Caller, campaign_id: int, body: CampaignUpdate
 ) -> CampaignOut:
     campaign = await campaign_of(db, caller, campaign_id)
-    if campaign.status != DRAFT:
+    if campaign.status not in (DRAFT, SCHEDULED):
         raise _not_draft(campaign, "changed")
     fields = body.model_dump(exclude_unset=True)
     for name in ("name", "content", "channel"):
@@ -303,6 +307,8 @@ async def update_campaign(
         campaign.subject = fields["subject"]
     if "scheduled_at" in fields:
         campaign.scheduled_at = fields["scheduled_at"]
+        if campaign.scheduled_at is None and campaign.status == SCHEDULED:
+            campaign.status = DRAFT  # unscheduled: it waits for a send again
     if "audience" in fields:
         campaign.audience = body.audience.model_dump(exclude_none=True) if body.audience else {}
     _check(campaign.channel, campaign.subject, campaign.content)
@@ -312,7 +318,7 @@ async def update_campaign(
 
 async def delete_campaign(db: AsyncSession, caller: Caller, campaign_id: int) -> None:
     campaign = await campaign_of(db, caller, campaign_id)
-    if campaign.status != DRAFT:
+    if campaign.status not in (DRAFT, SCHEDULED):
         raise _not_draft(campaign, "deleted")
     await db.delete(campaign)
     await db.flush()
@@ -336,46 +342,19 @@ async def _resume_sending(db: AsyncSession, campaign: Campaign) -> SendResponse:
 
 
 async def send_campaign(db: AsyncSession, caller: Caller, campaign_id: int) -> SendResponse:
-    """Freeze the audience (one delivery per recipient, inserted in bulk) and queue
-    the job that hands them to the outbox."""
+    """Send a draft now (or at its ``scheduled_at``, when that is in the future); for
+    a campaign still sending, resume its job."""
     campaign = await campaign_of(db, caller, campaign_id)
     if campaign.status == SENDING:
         return await _resume_sending(db, campaign)
     if campaign.status != DRAFT:
         raise _not_draft(campaign, "sent")
-    if not await repository.claim_for_sending(db, caller.station_id, campaign.id, utcnow()):
+    now = utcnow()
+    if campaign.scheduled_at is not None and campaign.scheduled_at > now:
+        return await _schedule(db, campaign, now)
+    if not await repository.claim(db, caller.station_id, campaign.id, DRAFT, SENDING, now):
         raise _not_draft(campaign, "sent")  # another request sent it a moment ago
-    source = (campaign.audience or {}).get("source")
-    recipients, after = 0, 0
-    while True:
-        page = await repository.recipients_after(
-            db,
-            caller.station_id,
-            campaign.channel,
-            after_id=after,
-            limit=RECIPIENT_PAGE,
-            source=source,
-        )
-        if not page:
-            break
-        await repository.insert_deliveries(
-            db,
-            [
-                {
-                    "station_id": caller.station_id,
-                    "campaign_id": campaign.id,
-                    "subscriber_id": subscriber_id,
-                    "channel": campaign.channel,
-                    "to_address": address,
-                    "token": secrets.token_urlsafe(24),
-                    "status": QUEUED,
-                    "click_count": 0,
-                }
-                for subscriber_id, address in page
-            ],
-        )
-        recipients += len(page)
-        after = page[-1][0]
+    recipients = await _freeze_audience(db, campaign)
     if recipients == 0:
         raise Conflict(
             f"No subscriber can receive this {campaign.channel} campaign.",
@@ -389,6 +368,85 @@ async def send_campaign(db: AsyncSession, caller: Caller, campaign_id: int) -> S
         recipients=recipients,
         message=f"Sending to {recipients} recipient{'s' if recipients != 1 else ''}.",
     )
+
+
+async def _schedule(db: AsyncSession, campaign: Campaign, now: datetime) -> SendResponse:
+    """draft -> scheduled: the periodic job sends it when its time comes, to the
+    audience of that moment (``recipients`` is who it would reach now)."""
+    if not await repository.claim(db, campaign.station_id, campaign.id, DRAFT, SCHEDULED, now):
+        raise _not_draft(campaign, "sent")
+    source = (campaign.audience or {}).get("source")
+    reach = await repository.audience_size(db, campaign.station_id, campaign.channel, source)
+    assert campaign.scheduled_at is not None
+    return SendResponse(
+        campaign_id=campaign.id,
+        status="scheduled",
+        recipients=reach,
+        message=f"Scheduled for {campaign.scheduled_at:%Y-%m-%d %H:%M} UTC.",
+    )
+
+
+async def _freeze_audience(db: AsyncSession, campaign: Campaign) -> int:
+    """One queued delivery per recipient of the moment, inserted in bulk by keyset
+    pages; returns how many."""
+    source = (campaign.audience or {}).get("source")
+    recipients, after = 0, 0
+    while True:
+        page = await repository.recipients_after(
+            db,
+            campaign.station_id,
+            campaign.channel,
+            after_id=after,
+            limit=RECIPIENT_PAGE,
+            source=source,
+        )
+        if not page:
+            return recipients
+        await repository.insert_deliveries(
+            db,
+            [
+                {
+                    "station_id": campaign.station_id,
+                    "campaign_id": campaign.id,
+                    "subscriber_id": subscriber_id,
+                    "channel": campaign.channel,
+                    "to_address": address,
+                    "token": secrets.token_urlsafe(24),
+                    "status": QUEUED,
+                    "click_count": 0,
+                }
+                for subscriber_id, address in page
+            ],
+        )
+        recipients += len(page)
+        after = page[-1][0]
+
+
+async def send_due_campaigns(rt: HibachiRuntime) -> int:
+    """The periodic job's body: each scheduled campaign whose time has come goes to
+    sending (a conditional claim, so two workers ticking at once send it once), its
+    audience is frozen and its send job queued.  With nobody to reach it returns to
+    draft.  Returns how many started sending."""
+    started = 0
+    while True:
+        async with rt.unit_of_work(write=False) as db:
+            due = await repository.due_campaigns(db, utcnow(), DUE_BATCH)
+        for campaign_id, station_id in due:
+            async with rt.unit_of_work() as db:
+                if not await repository.claim(
+                    db, station_id, campaign_id, SCHEDULED, SENDING, utcnow()
+                ):
+                    continue  # another worker took it
+                campaign = await repository.campaign_by_id(db, campaign_id)
+                assert campaign is not None
+                if await _freeze_audience(db, campaign):
+                    queue_job(db, SEND_CAMPAIGN_JOB, campaign_id=campaign_id)
+                    started += 1
+                else:
+                    log.warning("campaign %s: nobody to send to; back to draft", campaign_id)
+                    await repository.claim(db, station_id, campaign_id, SENDING, DRAFT, utcnow())
+        if len(due) < DUE_BATCH:
+            return started
 
 
 async def deliver_campaign(rt: HibachiRuntime, campaign_id: int) -> int:

@@ -10,6 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trident.apps.hibachi.models import Booking, Station, StationStatus, User
 
 
+async def active_station_zones(db: AsyncSession) -> list[tuple[int, str]]:
+    """Each active station's id and time zone, for jobs that run station by station."""
+    rows = await db.execute(
+        select(Station.id, Station.timezone)
+        .where(Station.status == StationStatus.ACTIVE)
+        .order_by(Station.id)
+    )
+    return [(station_id, zone) for station_id, zone in rows.all()]
+
+
 async def codes_like(db: AsyncSession, base: str) -> set[str]:
     return set(await db.scalars(select(Station.code).where(Station.code.like(f"{base}%"))))
 
