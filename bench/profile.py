@@ -136,6 +136,7 @@ async def _profile(
             f"{app_name.upper()}_DATABASE_URL": url,
             "DATA_DIR": str(work),
             "RATE_LIMIT_ENABLED": "false",
+            "PERIODIC_JOBS": "false",
             "LOG_LEVEL": "WARNING",
             "AI_STREAM_DELAY": "0",
         }

@@ -123,6 +123,9 @@ def app_env(app: str, database_url: str, redis_url: str, workdir: Path) -> dict[
             # the limiter would answer 429 to a load generator; its cost is one Redis
             # or memory counter per request, measured in the profile
             "RATE_LIMIT_ENABLED": "false",
+            # background upkeep (rescoring a million leads' stations at start) is not
+            # what a scenario measures; in production it runs in `trident worker`
+            "PERIODIC_JOBS": "false",
             "AI_STREAM_DELAY": "0",
         }
     )
