@@ -193,7 +193,7 @@ async def get_campaign(campaign_id: CampaignId, caller: Reader, db: DbSession) -
 async def update_campaign(
     campaign_id: CampaignId, body: CampaignUpdate, caller: Manager, db: DbSession
 ) -> CampaignOut:
-    """Change a draft campaign (409 once it is sending or sent)."""
+    """Change a draft or scheduled campaign (409 once it is sending or sent)."""
     return await service.update_campaign(db, caller, campaign_id, body)
 
 
@@ -201,7 +201,7 @@ async def update_campaign(
     "/campaigns/{campaign_id}", status_code=204, responses=errors(401, 403, 404, 409, 422)
 )
 async def delete_campaign(campaign_id: CampaignId, caller: Manager, db: DbSession) -> Response:
-    """Delete a draft campaign (409 once it is sending or sent)."""
+    """Delete a draft or scheduled campaign (409 once it is sending or sent)."""
     await service.delete_campaign(db, caller, campaign_id)
     return Response(status_code=204)
 
@@ -213,7 +213,10 @@ async def delete_campaign(campaign_id: CampaignId, caller: Manager, db: DbSessio
     responses=errors(401, 403, 404, 409, 422),
 )
 async def send_campaign(campaign_id: CampaignId, caller: Sender, db: DbSession) -> SendResponse:
-    """Send a draft to every subscriber with an address for its channel (in the background)."""
+    """Send a draft to every subscriber with an address for its channel (in the background).
+
+    With ``scheduled_at`` in the future the campaign is scheduled instead and goes out at
+    that time; a campaign still sending has its job resumed."""
     return await service.send_campaign(db, caller, campaign_id)
 
 
