@@ -173,6 +173,10 @@ class JobDispatcher:
         await task.kiq(**kwargs)
 
 
+#: seconds a stopping ticker waits for the job it is running in-process
+STOP_GRACE = 30.0
+
+
 class Ticker:
     """Sends each periodic job when its interval has passed, from this process.
 
@@ -194,6 +198,7 @@ class Ticker:
         self.clock = clock
         self.last_sent: dict[str, float] = {}
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def due(self) -> list[str]:
         """The jobs to send now, marked as sent."""
@@ -220,19 +225,23 @@ class Ticker:
         return sent
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             await self.tick()
-            await asyncio.sleep(self.resolution)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.resolution)
 
     def start(self) -> None:
         if self.periodic and self._task is None:
+            self._stopping = asyncio.Event()
             self._task = asyncio.get_running_loop().create_task(self._loop(), name="ticker")
 
     async def stop(self) -> None:
+        """Stop after the tick in progress: a job running in this process is not cut
+        off halfway through a database call (it is, after ``STOP_GRACE`` seconds)."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping.set()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, STOP_GRACE)
             self._task = None
 
 
