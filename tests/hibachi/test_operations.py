@@ -41,6 +41,16 @@ async def test_seed_runs_once_and_its_users_sign_in(
     assert reviews.json()["total"] > 0
 
 
+PERIODIC = ["hibachi.rescore_leads", "hibachi.send_scheduled_campaigns"]
+
+
+async def _first_tick(runtime: HibachiRuntime) -> None:
+    for _ in range(500):  # the first tick runs as soon as the loop is free
+        if len(runtime.ticker.last_sent) == len(PERIODIC):
+            return
+        await asyncio.sleep(0.01)
+
+
 async def test_without_a_queue_server_the_app_ticks_its_periodic_jobs_itself(
     hibachi_database: str, tmp_path: Path
 ) -> None:
@@ -48,13 +58,24 @@ async def test_without_a_queue_server_the_app_ticks_its_periodic_jobs_itself(
     runtime = HibachiRuntime(settings, inline_jobs=True)
     await runtime.startup()
     try:
-        for _ in range(500):  # the first tick runs as soon as the loop is free
-            if len(runtime.ticker.last_sent) == 2:
-                break
-            await asyncio.sleep(0.01)
+        await _first_tick(runtime)
     finally:
         await runtime.shutdown()
-    assert sorted(runtime.ticker.last_sent) == [
-        "hibachi.rescore_leads",
-        "hibachi.send_scheduled_campaigns",
-    ]
+    assert (sorted(runtime.ticker.last_sent), runtime.ticker.running) == (PERIODIC, False)
+
+
+async def test_each_worker_process_ticks_the_periodic_jobs(
+    hibachi_database: str, tmp_path: Path
+) -> None:
+    settings = make_settings(hibachi_database, tmp_path, periodic_jobs=True)
+    runtime = HibachiRuntime(settings, inline_jobs=True)
+    broker = runtime.worker_broker()
+    broker.is_worker_process = True  # what `trident worker` sets before startup
+    await broker.startup()
+    try:
+        await _first_tick(runtime)
+        ticking = runtime.ticker.running
+    finally:
+        await broker.shutdown()
+    assert (sorted(runtime.ticker.last_sent), ticking) == (PERIODIC, True)
+    assert runtime.ticker.running is False

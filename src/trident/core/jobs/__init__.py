@@ -230,9 +230,13 @@ class Ticker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.resolution)
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
     def start(self) -> None:
         if self.periodic and self._task is None:
-            self._stopping = asyncio.Event()
+            self._stopping.clear()
             self._task = asyncio.get_running_loop().create_task(self._loop(), name="ticker")
 
     async def stop(self) -> None:
