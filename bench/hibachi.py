@@ -16,9 +16,10 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bench.bulk import Rows, insert_all
 from bench.scenario import NEXT_DATE, NEXT_TIME, Scenario
 from trident.apps.hibachi.db import KEYRING
 from trident.apps.hibachi.models import Base
@@ -40,7 +41,6 @@ MAIN_CUSTOMERS = 10_000
 MAIN_LEADS = 5_000
 MAIN_REVIEWS = 2_000
 SLOTS = tuple(defaults.CONFIG["slot_times"])  # type: ignore[arg-type]
-BATCH = 5_000
 
 FIRST = ["Jane", "John", "Maria", "Wei", "Priya", "Carlos", "Aiko", "Omar", "Lena", "Tom",
          "Ana", "Raj", "Yuki", "Sam", "Nina", "Leo", "Ivy", "Max", "Zoe", "Ben"]  # fmt: skip
@@ -50,17 +50,6 @@ EVENT_TYPES = ["birthday", "wedding", "corporate", "anniversary", "graduation", 
 SOURCES = ["website", "instagram", "facebook", "referral", "google", "phone"]
 NOW = datetime.now(UTC).replace(microsecond=0)
 TODAY = NOW.date()
-
-
-def _batched(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _stations(rows: int) -> int:
@@ -80,7 +69,6 @@ async def load(conn: AsyncConnection, rows: int, progress: Callable[[str, int], 
     ids are given here so foreign keys are known without reading them back.  Customer
     email and phone are encrypted and indexed exactly as the app does it.
     """
-    tables = Base.metadata.tables
     cipher = FieldCipher([ENCRYPTION_KEY], index_key=INDEX_KEY)
     install_field_cipher(KEYRING, cipher)  # the column type encrypts as in the app
     hashed = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1).hash(PASSWORD)
@@ -230,7 +218,7 @@ async def load(conn: AsyncConnection, rows: int, progress: Callable[[str, int], 
                 "updated_at": NOW,
             }
 
-    steps: list[tuple[str, Iterator[dict[str, Any]]]] = [
+    steps: list[tuple[str, Rows]] = [
         ("stations", station_rows()),
         ("pricing_configs", pricing_rows()),
         ("menus", menu_rows()),
@@ -240,19 +228,9 @@ async def load(conn: AsyncConnection, rows: int, progress: Callable[[str, int], 
         ("leads", lead_rows()),
         ("reviews", review_rows()),
     ]
-    for name, generated in steps:
-        for batch in _batched(generated):
-            await conn.execute(insert(tables[name]), batch)
-            progress(name, len(batch))
-    if conn.dialect.name == "postgresql":
-        for name, _ in steps:  # ids were given explicitly: move each sequence past them
-            if name == "pricing_configs":
-                continue  # keyed by station, no sequence
-            await conn.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                f"(SELECT max(id) FROM {name}))"
-            )
-    await conn.exec_driver_sql("ANALYZE")
+    await insert_all(
+        conn, Base.metadata, steps, progress, without_sequence=["pricing_configs"]
+    )  # pricing is keyed by station
 
 
 async def reset_writes(conn: AsyncConnection) -> None:

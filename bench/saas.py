@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bench.bulk import Rows, insert_all
 from bench.scenario import Scenario
 from trident.apps.saas.db import Base
 
@@ -31,20 +31,8 @@ BIG_ORG_KEYS = 1_000
 MONTH_EVENTS = 3_000
 #: orgs the writer owns; creates and chats rotate over them so no plan limit is met
 WRITER_ORGS = 1_000
-BATCH = 5_000
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def _batched(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 async def load(conn: AsyncConnection, rows: int, progress: Callable[[str, int], None]) -> None:
@@ -53,7 +41,6 @@ async def load(conn: AsyncConnection, rows: int, progress: Callable[[str, int], 
     Core ``INSERT`` with many parameter sets per statement (not the ORM row by row);
     ids are assigned here so the foreign keys are known without reading them back.
     """
-    tables = Base.metadata.tables
     # argon2 is the point of a password hash: hash once, give every user the same one
     hashed = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1).hash(PASSWORD)
     rng = random.Random(20261123)
@@ -150,7 +137,7 @@ async def load(conn: AsyncConnection, rows: int, progress: Callable[[str, int], 
                 "created_at": NOW - age,
             }
 
-    steps: list[tuple[str, Iterator[dict[str, Any]]]] = [
+    steps: list[tuple[str, Rows]] = [
         ("orgs", org_rows()),
         ("subscriptions", subscription_rows()),
         ("users", user_rows()),
@@ -158,19 +145,7 @@ async def load(conn: AsyncConnection, rows: int, progress: Callable[[str, int], 
         ("api_keys", key_rows()),
         ("ai_usage_events", usage_rows()),
     ]
-    for name, generated in steps:
-        for batch in _batched(generated):
-            await conn.execute(insert(tables[name]), batch)
-            progress(name, len(batch))
-    if conn.dialect.name == "postgresql":
-        for name, _ in steps:  # ids were given explicitly: move each sequence past them
-            await conn.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                f"(SELECT max(id) FROM {name}))"
-            )
-        await conn.exec_driver_sql("ANALYZE")
-    else:
-        await conn.exec_driver_sql("ANALYZE")
+    await insert_all(conn, Base.metadata, steps, progress)
 
 
 def total_rows(rows: int) -> int:
