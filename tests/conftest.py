@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -18,6 +20,7 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from trident.core.clock import BusinessClock
 from trident.core.db.migrations import upgrade_async
 
 BACKEND = os.environ.get("TRIDENT_TEST_BACKEND", "sqlite")
@@ -73,6 +76,18 @@ async def flush_redis() -> None:
         client = Redis.from_url(redis_url())
         await client.flushdb()
         await client.aclose()
+
+
+@pytest.fixture
+def clock(app: Any) -> BusinessClock:
+    """The app's own clock: tests read "now" and "today" where the app does."""
+    return app.state.runtime.clock  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def today(clock: BusinessClock) -> date:
+    """The business day in the app's time zone, now."""
+    return clock.today()
 
 
 @pytest.fixture(autouse=True)

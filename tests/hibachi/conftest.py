@@ -10,7 +10,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from tests.conftest import migrated_database, redis_url, wipe
-from tests.hibachi.helpers import ROOT_EMAIL, ROOT_PASSWORD, Client
+from tests.hibachi.helpers import ROOT_EMAIL, ROOT_PASSWORD, TIMEZONE, Client
 from trident.apps.hibachi import commands
 from trident.apps.hibachi.config import HibachiSettings
 from trident.apps.hibachi.main import create_app
@@ -35,6 +35,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Hib
         "field_encryption_key": "test-field-key-" + "k" * 32,
         "field_index_key": "test-index-key-" + "i" * 32,
         "public_url": "http://testserver",
+        "business_timezone": TIMEZONE,
         "log_json": False,
         "ai_stream_delay": 0,
         "job_retry_backoff": 0,

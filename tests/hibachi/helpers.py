@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from trident.core.clock import today_in
+
 PASSWORD = "SecurePass123!"
 ROOT_EMAIL = "root@example.com"
 ROOT_PASSWORD = "RootPass123!"
@@ -31,16 +33,25 @@ class Actor:
         return headers
 
 
+#: the business time zone the tests' app runs in (``make_settings`` pins it)
+TIMEZONE = "America/Los_Angeles"
+
+
+def business_today() -> date:
+    """Today as the app sees it: the business day of its time zone, from its clock."""
+    return today_in(TIMEZONE)
+
+
 def future_day(days_ahead: int = 30) -> date:
-    """A bookable day at least ``days_ahead`` days from now (never a Monday)."""
-    day = date.today() + timedelta(days=days_ahead)
+    """A bookable day at least ``days_ahead`` days from today (never a Monday)."""
+    day = business_today() + timedelta(days=days_ahead)
     while day.weekday() == 0:
         day += timedelta(days=1)
     return day
 
 
 def next_weekday(weekday: int, days_ahead: int = 14) -> date:
-    day = date.today() + timedelta(days=days_ahead)
+    day = business_today() + timedelta(days=days_ahead)
     while day.weekday() != weekday:
         day += timedelta(days=1)
     return day

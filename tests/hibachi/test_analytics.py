@@ -22,8 +22,6 @@ from trident.apps.hibachi.analytics.service import (
     resolve_period,
     trend,
 )
-from trident.apps.hibachi.clock import local_today
-from trident.apps.hibachi.config import HibachiSettings
 from trident.apps.hibachi.models import Booking
 from trident.core.errors import Unprocessable
 
@@ -36,12 +34,6 @@ EMPTY_TYPES = {
     "holiday": 0,
     "other": 0,
 }
-
-
-@pytest.fixture
-def today(settings: HibachiSettings) -> date:
-    """The main station's today (its time zone is the business default)."""
-    return local_today(settings.business_timezone)
 
 
 async def open_every_day(client: Client, admin: Actor) -> None:
@@ -179,7 +171,7 @@ async def test_dashboard_metric_limits_the_sections(client: Client, today: date)
     assert response.status_code == 200
     assert response.json() == {
         "period": {"from": today.isoformat(), "to": (today + timedelta(days=1)).isoformat()},
-        "revenue": {"total": 0.0, "change_percent": None, "trend": "flat"},
+        "revenue": {"total": 0.0, "change_percent": None, "trend": None},
         "charts": {
             "revenue_by_day": [
                 {"date": today.isoformat(), "amount": 0.0},
@@ -244,7 +236,8 @@ def test_change_trend_and_rate() -> None:
     assert change_percent(45000, 38961) == Decimal("15.5")
     assert change_percent(5, 0) is None
     assert change_percent(0, 4) == Decimal("-100.0")
-    assert (trend(2, 1), trend(1, 2), trend(1, 1), trend(None, 1)) == ("up", "down", "flat", "flat")
+    assert (trend(2, 1), trend(1, 2), trend(1, 1), trend(None, 1)) == ("up", "down", "flat", None)
+    assert trend(5, 0) is None  # no previous value: no change_percent, so no trend
     assert rate(1, 3) == Decimal("33.3")
     assert rate(0, 0) == Decimal("0.0")
 
@@ -356,7 +349,7 @@ async def test_revenue_report_groups_and_deposits(
     assert response.status_code == 200
     body = response.json()
     assert (body["total"], body["total_revenue"], body["previous_total"]) == (1800.0, 1800.0, 0.0)
-    assert (body["change_percent"], body["trend"], body["bookings"]) == (None, "up", 2)
+    assert (body["change_percent"], body["trend"], body["bookings"]) == (None, None, 2)
     assert body["average_booking_value"] == 900.0
     assert body["deposits"] == {"collected": 100.0, "outstanding": 1700.0, "collected_percent": 5.6}
     assert body["group_by"] == "month"
@@ -476,7 +469,7 @@ async def test_kpis_compare_with_the_previous_period(client: Client, today: date
         "value": None,
         "previous": None,
         "change_percent": None,
-        "trend": "flat",
+        "trend": None,
         "unit": "rating",
     }
     assert body["average_booking_value"]["value"] == 1000.0
@@ -527,7 +520,7 @@ async def test_another_station_sees_only_its_own_figures(client: Client, today: 
     assert mine.json()["revenue"]["total"] == 800.0
     assert theirs.status_code == 200
     body = theirs.json()
-    assert body["revenue"] == {"total": 0.0, "change_percent": None, "trend": "flat"}
+    assert body["revenue"] == {"total": 0.0, "change_percent": None, "trend": None}
     assert body["bookings"]["total"] == 0
     assert body["customers"] == {"new": 0, "returning": 0, "total_active": 0}
     stats = await client.get("/api/admin/bookings/stats", headers=other.headers())

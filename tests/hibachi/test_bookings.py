@@ -3,11 +3,11 @@ repricing, cancellation, availability, booked dates, roles and stations."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from tests.hibachi.helpers import Client, future_day, next_weekday
+from tests.hibachi.helpers import Client, business_today, future_day, next_weekday
 
 V1_PRICING = {
     "tax_rate": "0.10",
@@ -40,7 +40,7 @@ async def test_create_with_the_newest_documents_body(client: Client) -> None:
     assert body["status"] == "pending"
     assert (body["date"], body["time"], body["guests"]) == (day.isoformat(), "18:00", 8)
     assert (body["total_amount"], body["deposit_amount"]) == (800.0, 100.0)
-    assert body["reference_number"] == f"BK-{date.today().year}-{body['id']:05d}"
+    assert body["reference_number"] == f"BK-{business_today().year}-{body['id']:05d}"
     assert body["customer"] == {
         "id": body["customer_id"],
         "name": "John Doe",
@@ -164,12 +164,8 @@ async def test_without_a_time_the_first_free_slot_is_taken(client: Client) -> No
 @pytest.mark.parametrize(
     ("overrides", "code", "field"),
     [
-        (
-            {"date": (date.today() - timedelta(days=1)).isoformat()},
-            "invalid_event_date",
-            "event_date",
-        ),
-        ({"date": next_weekday(0).isoformat()}, "closed_date", "event_date"),
+        ({"date": "yesterday"}, "invalid_event_date", "event_date"),
+        ({"date": "next monday"}, "closed_date", "event_date"),
         ({"time": "09:00"}, "outside_service_hours", "event_time"),
         ({"menu": "vegan-feast"}, "unknown_menu", "menu"),
         ({"guests": 501}, "guest_count_out_of_range", "guest_count"),
@@ -194,6 +190,10 @@ async def test_create_refuses_what_cannot_be_booked(
         "customer_phone": "+14085550100",
     }
     payload.update(overrides)
+    # dates are named, not computed at collection: "today" is the app's, at run time
+    named_days = {"yesterday": business_today() - timedelta(days=1), "next monday": next_weekday(0)}
+    if payload["date"] in named_days:
+        payload["date"] = named_days[str(payload["date"])].isoformat()
     response = await client.post("/api/v1/bookings", json=payload, headers=admin.headers())
     assert response.status_code == 422
     body = response.json()
@@ -586,7 +586,7 @@ class TestCalendar:
         assert body["booked_dates"] == [full.isoformat(), partial.isoformat()]
         assert body["fully_booked_dates"] == [full.isoformat()]
         assert body["bookings_by_date"] == {full.isoformat(): 4, partial.isoformat(): 1}
-        assert body["from"] == date.today().isoformat()
+        assert body["from"] == business_today().isoformat()
 
     async def test_booked_dates_needs_a_signed_in_caller(self, client: Client) -> None:
         response = await client.get("/api/v1/bookings/booked-dates")

@@ -11,6 +11,7 @@ from tests.hibachi.helpers import Actor, Client
 from tests.hibachi.test_reviews import external
 from trident.apps.hibachi.models import Coupon
 from trident.apps.hibachi.reviews.coupons import discount_for, generate_code, refusal_of
+from trident.core.clock import utcnow
 
 API = "/api/reviews"
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -201,7 +202,7 @@ async def test_inactive_and_expired_coupons_are_invalid_with_reasons(client: Cli
     )
 
     old = await issue(client, admin)
-    past = (datetime.now(UTC) - timedelta(days=2)).isoformat()
+    past = (utcnow() - timedelta(days=2)).isoformat()
     await client.put(
         f"{API}/coupons/{old['id']}", json={"expires_at": past}, headers=admin.headers()
     )

@@ -4,13 +4,13 @@ preferences, analytics, the self-service dashboard, and who may see what."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import text, update
 
-from tests.hibachi.helpers import Actor, Client, future_day
+from tests.hibachi.helpers import Actor, Client, business_today, future_day
 from trident.apps.hibachi.models import Booking
 
 URL = "/api/v1/customers"
@@ -32,7 +32,7 @@ async def _complete(app: FastAPI, booking_id: int, cents: int, days_ago: int) ->
             .values(
                 status="completed",
                 total_cents=cents,
-                event_date=date.today() - timedelta(days=days_ago),
+                event_date=business_today() - timedelta(days=days_ago),
             )
         )
 
@@ -146,7 +146,7 @@ async def test_detail_has_the_v1_shape_with_derived_loyalty(client: Client, app:
     assert body["total_spent"] == 4500.0
     assert body["total_bookings"] == 2  # the cancelled one does not count
     assert body["upcoming_bookings"] == 1
-    assert body["last_booking_date"] == (date.today() - timedelta(days=20)).isoformat()
+    assert body["last_booking_date"] == (business_today() - timedelta(days=20)).isoformat()
     assert set(body) >= {"address", "preferences", "created_at", "updated_at", "notes"}
 
 
@@ -380,9 +380,9 @@ async def test_analytics_sums_bookings_in_sql(client: Client, app: FastAPI) -> N
     }
     assert body["total_spent"] == 1500.01 and body["average_booking_value"] == 750.01
     assert body["favorite_event_type"] == "birthday" and body["upcoming_bookings"] == 1
-    assert body["first_booking_date"] == (date.today() - timedelta(days=40)).isoformat()
+    assert body["first_booking_date"] == (business_today() - timedelta(days=40)).isoformat()
     months = {(m["month"], m["bookings"], m["total_spent"]) for m in body["spend_by_month"]}
-    old, recent = date.today() - timedelta(days=40), date.today() - timedelta(days=5)
+    old, recent = business_today() - timedelta(days=40), business_today() - timedelta(days=5)
     if old.strftime("%Y-%m") == recent.strftime("%Y-%m"):
         assert months == {(old.strftime("%Y-%m"), 2, 1500.01)}
     else:

@@ -3,13 +3,13 @@ events, the nurture plan, conversion, social threads, roles and stations."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import select, update
 
-from tests.hibachi.helpers import Actor, Client, future_day
+from tests.hibachi.helpers import Actor, Client, business_today, future_day
 from trident.apps.hibachi.leads.service import rescore_by_date
 from trident.apps.hibachi.models import Lead
 
@@ -34,7 +34,7 @@ async def test_staff_create_a_rich_lead_scored_and_assigned(client: Client) -> N
         staff,
         source="referral",
         guest_count=60,
-        event_date=(date.today() + timedelta(days=7)).isoformat(),
+        event_date=(business_today() + timedelta(days=7)).isoformat(),
         event_type="Corporate",
         location="San Jose, CA",
         budget=2500.5,
@@ -76,7 +76,7 @@ async def test_list_envelope_and_filters(client: Client) -> None:
         phone="+14085550001",
         source="referral",
         guest_count=60,
-        event_date=(date.today() + timedelta(days=7)).isoformat(),
+        event_date=(business_today() + timedelta(days=7)).isoformat(),
         assigned_to=manager.user_id,
     )
     cold = await new_lead(
@@ -104,7 +104,7 @@ async def test_list_envelope_and_filters(client: Client) -> None:
         assert response.status_code == 200, response.text
         return [lead["id"] for lead in response.json()["data"]]
 
-    today = date.today()
+    today = business_today()
     assert await ids(status="new", source="instagram") == [cold["id"]]
     assert await ids(status="new,lost", sort="name", order="asc") == [
         hot["id"],

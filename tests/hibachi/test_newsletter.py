@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +18,7 @@ import trident.apps.hibachi.newsletter.tasks  # noqa: F401  (registers the send 
 from tests.hibachi.helpers import Actor, Client
 from trident.apps.hibachi.models import FailedJob, OutboxMessage
 from trident.apps.hibachi.newsletter import service
+from trident.core.clock import utcnow
 
 BASE = "/api/newsletter"
 LINK = "https://myhibachi.com/book?promo=SPRING&ref=mail"
@@ -406,7 +407,7 @@ async def test_sending_again_resumes_a_campaign_whose_job_failed(
 
 
 def _at(minutes: int) -> str:
-    return (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat()
+    return (utcnow() + timedelta(minutes=minutes)).isoformat()
 
 
 async def test_a_campaign_scheduled_for_later_goes_when_its_time_comes(

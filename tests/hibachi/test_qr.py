@@ -4,15 +4,16 @@ pure helpers (device types, UTM parameters, URL validation)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from tests.hibachi.helpers import Actor, Client
+from tests.hibachi.helpers import Actor, Client, business_today
 from trident.apps.hibachi.qr import service
 from trident.apps.hibachi.qr.schemas import QrCampaignCreate
+from trident.core.clock import utcnow
 
 BASE = "/api/qr"
 TARGET = "https://myhibachi.com/book"
@@ -65,7 +66,7 @@ async def test_a_target_that_is_not_a_web_url_is_422(client: Client, target_url:
 
 async def test_an_expiry_in_the_past_is_422(client: Client) -> None:
     admin = await client.staff("admin")
-    past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    past = (utcnow() - timedelta(days=1)).isoformat()
     response = await client.post(
         f"{BASE}/campaigns",
         json={"name": "Old", "target_url": TARGET, "expires_at": past},
@@ -115,7 +116,7 @@ async def test_analytics_count_scans_unique_visitors_and_devices(client: Client)
     )
     assert response.status_code == 200
     body = response.json()
-    today = datetime.now(UTC).date().isoformat()
+    today = business_today().isoformat()
     assert (body["total_scans"], body["unique_visitors"]) == (3, 2)
     assert body["scans_by_day"] == [{"date": today, "scans": 3, "unique_visitors": 2}]
     assert body["scans_by_device"] == {
@@ -132,7 +133,7 @@ async def test_analytics_of_a_range_without_scans_are_zero(client: Client) -> No
     admin = await client.staff("admin")
     campaign = await _create(client, admin)
     await _scan(client, campaign["code"])
-    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    tomorrow = (business_today() + timedelta(days=1)).isoformat()
     response = await client.get(
         f"{BASE}/campaigns/{campaign['id']}/analytics",
         params={"date_from": tomorrow},
@@ -151,7 +152,7 @@ async def test_analytics_refuse_a_reversed_range(client: Client) -> None:
         headers=admin.headers(),
     )
     assert response.status_code == 422
-    assert "date_from" in response.json()["details"]
+    assert response.json()["details"] == {"date_to": "must not be before date_from"}
 
 
 async def test_a_deactivated_code_is_404(client: Client) -> None:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.hibachi.helpers import Actor, Client
-from trident.apps.hibachi.clock import local_today
 from trident.apps.hibachi.reviews.service import escalate_if_low, short_name
+from trident.core.clock import today_in
 
 API = "/api/reviews"
 V1 = "/api/v1/reviews"
@@ -19,7 +19,7 @@ async def completed_booking(
     client: Client, admin: Actor, customer: Actor | None = None, **overrides: Any
 ) -> dict[str, Any]:
     """A booking held today and completed (booked by staff; for ``customer`` if given)."""
-    today = local_today(TIMEZONE)
+    today = today_in(TIMEZONE)
     if today.weekday() == 0:  # Monday is closed by default
         response = await client.put(
             "/api/v1/pricing", json={"closed_weekdays": []}, headers=client.root.headers("main")

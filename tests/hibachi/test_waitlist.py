@@ -3,10 +3,10 @@ order, cancellation, conversion through the bookings service, and tenancy."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
-from tests.hibachi.helpers import Actor, Client, future_day
+from tests.hibachi.helpers import Actor, Client, business_today, future_day
 
 URL = "/api/waitlist"
 
@@ -75,7 +75,7 @@ async def test_add_for_a_past_date_is_422(client: Client) -> None:
         URL,
         json={
             "customer": {"name": "Bob Wilson", "email": "bob@example.com"},
-            "preferred_date": (date.today() - timedelta(days=3)).isoformat(),
+            "preferred_date": (business_today() - timedelta(days=3)).isoformat(),
             "guest_count": 4,
         },
         headers=staff.headers(),

@@ -18,6 +18,7 @@ import httpx
 
 from tests.reliability.matrix import Call, Row
 from tests.saas.helpers import PASSWORD, WEBHOOK_SECRET, Actor, Client, event
+from trident.core.clock import unix_time
 from trident.core.payments import sign_payload
 
 IDENTITIES = ("anonymous", "owner", "admin", "member", "outsider", "api_key", "revoked_key")
@@ -79,7 +80,7 @@ async def build_world(client: Client) -> World:
         outsider=await client.actor(),
         api_key=(await client.api_key(owner, "matrix"))["key"],
         revoked_key="",
-        clock=itertools.count(int(time.time())),
+        clock=itertools.count(int(unix_time())),
     )
     revoked = await client.api_key(owner, "revoked")
     gone = await client.delete(f"/api/v1/apikeys/{revoked['id']}", headers=owner.headers())

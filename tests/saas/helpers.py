@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from trident.core.clock import unix_time
 from trident.core.payments import sign_payload
 
 PASSWORD = "SecurePass123!"
@@ -111,6 +111,6 @@ def event(event_type: str, obj: dict[str, Any], *, created: int | None = None) -
         "id": f"evt_test_{next(_counter)}",
         "object": "event",
         "type": event_type,
-        "created": created or int(time.time()),
+        "created": created or int(unix_time()),
         "data": {"object": obj},
     }

@@ -73,7 +73,7 @@ async def test_stream_flag_on_chat_streams(client: Client) -> None:
     assert sse_events(response.text)[-1] == "[DONE]"
 
 
-async def test_streamed_usage_is_metered(client: Client) -> None:
+async def test_streamed_usage_is_metered(client: Client, today: date) -> None:
     owner = await client.actor()
     await client.post("/api/v1/ai/chat/stream", json={"message": "Hi"}, headers=owner.headers())
     usage = await client.get("/api/v1/ai/usage", headers=owner.headers())
@@ -89,7 +89,7 @@ async def test_streamed_usage_is_metered(client: Client) -> None:
             "total_tokens": body["total_tokens"],
         }
     ]
-    assert body["by_day"][0]["date"] == date.today().isoformat()
+    assert body["by_day"][0]["date"] == today.isoformat()
 
 
 async def test_unknown_model_is_422(client: Client) -> None:
@@ -136,6 +136,24 @@ async def test_usage_period_validation(client: Client) -> None:
         "/api/v1/ai/usage?start=2026-05-10&end=2026-05-01", headers=owner.headers()
     )
     assert response.status_code == 422
+    assert response.json()["error"] == "invalid_period"
+
+
+@pytest.mark.parametrize(
+    ("params", "start", "end"),
+    [
+        ({"end": "9999-12-31"}, "9999-12-01", "9999-12-31"),
+        ({"start": "0001-01-01", "end": "0001-01-31"}, "0001-01-01", "0001-01-31"),
+    ],
+)
+async def test_usage_at_the_ends_of_the_calendar(
+    client: Client, params: dict[str, str], start: str, end: str
+) -> None:
+    owner = await client.actor()
+    response = await client.get("/api/v1/ai/usage", params=params, headers=owner.headers())
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["start"], body["end"], body["requests"]) == (start, end, 0)
 
 
 class TestQuota:

@@ -92,7 +92,7 @@ async def test_me_without_token_is_401(client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", ["garbage", "alg_none", "wrong_key", "expired", "refresh_as_access"]
+    "case", ["garbage", "alg_none", "wrong_key", "expired", "refresh_as_access", "huge_subject"]
 )
 async def test_bad_access_tokens_are_refused(client: Client, case: str) -> None:
     actor = await client.actor(with_org=False)
@@ -105,6 +105,10 @@ async def test_bad_access_tokens_are_refused(client: Client, case: str) -> None:
             {**claims, "exp": 1_000_000_000}, "test-jwt-secret-" + "x" * 32, algorithm="HS256"
         ),
         "refresh_as_access": actor.refresh_token,
+        # validly signed, but naming a user id no database row can have
+        "huge_subject": jwt.encode(
+            {**claims, "sub": str(10**30)}, "test-jwt-secret-" + "x" * 32, algorithm="HS256"
+        ),
     }[case]
     response = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import httpx
 import pytest
 
 from tests.saas.helpers import Client, event
+from trident.core.clock import unix_time
 
 CHECKOUT = {
     "plan_type": "PRO",
@@ -194,7 +194,7 @@ async def test_webhook_with_stale_signature_is_refused(client: Client) -> None:
             "status": "active",
         },
     )
-    response = await client.send_event(evt, timestamp=int(time.time()) - 301)
+    response = await client.send_event(evt, timestamp=int(unix_time()) - 301)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_signature"
 
@@ -229,7 +229,7 @@ async def test_out_of_order_events_keep_the_newest_state(client: Client) -> None
         "status": "active",
         "metadata": {"org_id": str(owner.org_id), "plan": "TEAM"},
     }
-    now = int(time.time())
+    now = int(unix_time())
     newer = event("customer.subscription.updated", obj, created=now)
     older = event(
         "customer.subscription.updated",
@@ -249,7 +249,7 @@ async def test_invoice_payment_failed_marks_past_due(client: Client) -> None:
     failed = event(
         "invoice.payment_failed",
         {"id": "in_1", "object": "invoice", "subscription": sub["provider_subscription_id"]},
-        created=int(time.time()) + 5,
+        created=int(unix_time()) + 5,
     )
     response = await client.send_event(failed)
     assert response.json()["outcome"] == "processed"
@@ -259,7 +259,7 @@ async def test_invoice_payment_failed_marks_past_due(client: Client) -> None:
     paid = event(
         "invoice.paid",
         {"id": "in_2", "object": "invoice", "subscription": sub["provider_subscription_id"]},
-        created=int(time.time()) + 10,
+        created=int(unix_time()) + 10,
     )
     await client.send_event(paid)
     again = (await client.get("/api/v1/billing/subscription", headers=owner.headers())).json()

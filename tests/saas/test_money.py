@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import httpx
 from sqlalchemy import func, select
 
 from tests.saas.helpers import Client, event
 from trident.apps.saas.models import LocalPaymentObject, WebhookEvent
+from trident.core.clock import unix_time
 
 
 async def count(app, model, *where) -> int:  # type: ignore[no-untyped-def]
@@ -38,7 +38,7 @@ async def test_one_event_delivered_five_times_at_once_applies_once(app, client: 
 
 async def test_a_storm_of_late_and_repeated_events_keeps_the_newest_state(client: Client) -> None:
     owner = await client.actor()
-    now = int(time.time())
+    now = int(unix_time())
 
     def update(plan: str, created: int) -> dict:  # type: ignore[type-arg]
         obj = {"id": "sub_o", "status": "active", "metadata": {"org_id": str(owner.org_id)}}

@@ -21,7 +21,8 @@ from sqlalchemy import JSON, Delete, Index, Integer, String, Update, event, insp
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column
 
-from trident.core.db.base import UTCDateTime, utcnow
+from trident.core.clock import utcnow
+from trident.core.db.base import UTCDateTime
 
 AUDIT_KEY = "trident.audit"
 MAX_ENTRIES = 200

@@ -13,13 +13,15 @@ import secrets
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+
+from trident.core.clock import zone
 
 WEAK_SECRETS = {"", "changethis", "secret", "changeme", "dev", "development", "test"}
 
@@ -41,6 +43,8 @@ class CoreSettings(BaseSettings):
     debug: bool = False
     data_dir: Path = Path("./data")
     public_url: str = ""  # external base URL, used in links the app hands out
+    #: the wall clock "today" is read on (an IANA zone); UTC unless the app says otherwise
+    business_timezone: str = "UTC"
 
     database_url: str = ""
     database_pool_size: int = 10
@@ -103,6 +107,10 @@ class CoreSettings(BaseSettings):
     #: seconds between the local assistant's streamed pieces (0 in tests)
     ai_stream_delay: float = 0.02
 
+    #: the bearer token Prometheus sends to ``/metrics``; without one, ``/metrics``
+    #: answers only outside production (bind a separate port in front of it instead)
+    metrics_token: SecretStr = SecretStr("")
+
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -117,6 +125,12 @@ class CoreSettings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         prefixed = EnvSettingsSource(settings_cls, env_prefix=f"{cls.app_name.upper()}_")
         return init_settings, prefixed, env_settings, dotenv_settings, file_secret_settings
+
+    @field_validator("business_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone(value)  # refuse a typo at start-up rather than on the first request
+        return value
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> CoreSettings:

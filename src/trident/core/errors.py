@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from trident.core.clock import utcnow
 from trident.core.openapi import allowed_methods
 
 log = logging.getLogger("trident.errors")
@@ -121,7 +122,7 @@ class ErrorInfo:
     request_id: str | None
     details: dict[str, Any] = field(default_factory=dict)
     field_errors: list[FieldError] = field(default_factory=list)
-    timestamp: datetime = field(default_factory=lambda: datetime.now(UTC))
+    timestamp: datetime = field(default_factory=utcnow)
 
 
 ErrorRenderer = Callable[[ErrorInfo], dict[str, Any]]

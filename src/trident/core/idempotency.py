@@ -24,7 +24,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from trident.core.db.base import UTCDateTime, utcnow
+from trident.core.clock import utcnow
+from trident.core.db.base import UTCDateTime
 from trident.core.errors import Unprocessable
 
 KEY_TTL = timedelta(hours=24)

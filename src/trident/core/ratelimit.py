@@ -25,6 +25,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import RateLimiter, SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from trident.core.clock import unix_time
 from trident.core.errors import ErrorResponder, TooManyRequests
 
 log = logging.getLogger("trident.ratelimit")
@@ -64,7 +65,7 @@ class RateLimitResult:
 
     @property
     def retry_after(self) -> int:
-        return max(1, math.ceil(self.reset_at - time.time()))
+        return max(1, math.ceil(self.reset_at - unix_time()))
 
     def headers(self) -> dict[str, str]:
         headers = {

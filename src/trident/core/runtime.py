@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from taskiq import AsyncBroker, InMemoryBroker, TaskiqEvents
 
+from trident.core.clock import BusinessClock
 from trident.core.config import CoreSettings
 from trident.core.db.engine import Database
 from trident.core.db.session import unit_of_work
@@ -34,7 +35,10 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.app_name = settings.app_name
-        self.started_at = time.time()
+        # uptime is measured on the monotonic clock: a wall-clock step is not downtime
+        self._started = time.monotonic()
+        #: the app's one clock: UTC now, and today in the business time zone
+        self.clock = BusinessClock(settings.business_timezone)
         self.db = Database(settings.database_url, pool_size=settings.database_pool_size)
         self.redis: Redis | None = (
             Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
@@ -49,6 +53,10 @@ class Runtime:
         self.jobs = JobDispatcher(self.broker)
         jobs.bind(self.broker, self, backoff=settings.job_retry_backoff)
         self.ticker = Ticker(jobs.periodic, self.jobs)
+
+    @property
+    def uptime_seconds(self) -> int:
+        return int(time.monotonic() - self._started)
 
     def worker_broker(self) -> AsyncBroker:
         """The broker as ``trident worker`` runs it: each worker process ticks the

@@ -8,7 +8,6 @@ from datetime import time, timedelta
 from rich.progress import Progress
 from sqlalchemy import select
 
-from trident.apps.hibachi.clock import local_today
 from trident.apps.hibachi.config import HibachiSettings
 from trident.apps.hibachi.customers.service import find_or_create_customer
 from trident.apps.hibachi.leads.scoring import score_lead
@@ -17,7 +16,7 @@ from trident.apps.hibachi.pricing import service as pricing
 from trident.apps.hibachi.pricing.engine import Line, quote
 from trident.apps.hibachi.runtime import HibachiRuntime
 from trident.apps.hibachi.stations.service import create_station
-from trident.core.db.base import utcnow
+from trident.core.clock import today_in, utcnow
 from trident.core.security.passwords import hash_password
 
 DEMO_PASSWORD = "DemoPass123!"
@@ -125,7 +124,7 @@ async def seed(settings: HibachiSettings) -> list[str]:
                 config = await pricing.station_config(db, station.id)
                 menu = await pricing.repository.menu_by_code(db, station.id, "adult")
                 assert menu is not None
-                today = local_today(station.timezone)
+                today = today_in(station.timezone)
                 taken: set[tuple[object, str]] = set()
                 bookings: list[Booking] = []
                 for _ in range(60):

@@ -18,7 +18,7 @@ from trident.apps.saas.models import (
     User,
 )
 from trident.apps.saas.runtime import SaasRuntime
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.security.apikeys import display_prefix, generate_api_key, hash_token
 from trident.core.security.passwords import hash_password
 

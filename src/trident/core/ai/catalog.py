@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from trident.core.ai.local import LOCAL_MODEL, LocalAssistant
 from trident.core.ai.openai_provider import OpenAICompatibleProvider
 from trident.core.ai.types import AIProvider, ModelInfo, UnknownModelError
+from trident.core.clock import BusinessClock
 from trident.core.config import CoreSettings
 
 FAMILIES = {"local": "local", "gemini": "gemini", "openai": "openai", "gpt": "openai"}
@@ -66,6 +67,7 @@ def create_model_catalog(
     settings: CoreSettings, *, assistant_name: str | None = None
 ) -> ModelCatalog:
     local = LocalAssistant(
+        today=BusinessClock(settings.business_timezone).today,
         chunk_delay=settings.ai_stream_delay,
         assistant_name=assistant_name or f"{settings.app_name} assistant",
     )

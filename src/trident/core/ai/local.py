@@ -45,7 +45,7 @@ class LocalAssistant:
         self,
         *,
         chunk_delay: float = 0.0,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date],
         assistant_name: str = "Trident assistant",
     ) -> None:
         self.chunk_delay = chunk_delay

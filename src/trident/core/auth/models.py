@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from trident.core.db.base import UTCDateTime, utcnow
+from trident.core.clock import utcnow
+from trident.core.db.base import UTCDateTime
 
 
 class AuthSessionMixin:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.errors import Unauthorized
 from trident.core.security.tokens import TokenCodec
 

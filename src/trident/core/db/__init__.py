@@ -4,7 +4,6 @@ from trident.core.db.base import (
     TimestampMixin,
     UTCDateTime,
     make_base,
-    utcnow,
 )
 from trident.core.db.engine import Database
 
@@ -15,5 +14,4 @@ __all__ = [
     "TimestampMixin",
     "UTCDateTime",
     "make_base",
-    "utcnow",
 ]

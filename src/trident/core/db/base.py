@@ -10,6 +10,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from trident.core.clock import utcnow
+
 # Explicit names so Alembic autogenerate produces the same constraint names on
 # SQLite and PostgreSQL, and so a migration can drop a constraint by name.
 NAMING_CONVENTION = {
@@ -19,10 +21,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -67,4 +65,4 @@ class TimestampMixin(CreatedAtMixin):
     )
 
 
-__all__ = ["CreatedAtMixin", "TimestampMixin", "UTCDateTime", "func", "make_base", "utcnow"]
+__all__ = ["CreatedAtMixin", "TimestampMixin", "UTCDateTime", "func", "make_base"]

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from trident.core.db.functions import SQLITE_LOCAL_DATE, sqlite_local_date
 from trident.core.db.sqlite_inline import inline_url
 
 
@@ -88,6 +89,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # no blocking wait: a busy statement is retried asynchronously (sqlite_inline)
         cursor.execute("PRAGMA busy_timeout=0")
         cursor.close()
+        dbapi_connection.create_function(
+            SQLITE_LOCAL_DATE, 2, sqlite_local_date, deterministic=True
+        )
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -32,7 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from taskiq import AsyncBroker, InMemoryBroker
 
-from trident.core.db.base import UTCDateTime, utcnow
+from trident.core.clock import utcnow
+from trident.core.db.base import UTCDateTime
 from trident.core.db.session import after_commit
 
 log = logging.getLogger("trident.jobs")

@@ -23,8 +23,9 @@ from sqlalchemy import Index, Integer, String, Text, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from trident.core.clock import utcnow
 from trident.core.config import CoreSettings
-from trident.core.db.base import UTCDateTime, utcnow
+from trident.core.db.base import UTCDateTime
 from trident.core.jobs import queue_job
 
 log = logging.getLogger("trident.notify")

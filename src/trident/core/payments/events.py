@@ -16,7 +16,8 @@ from sqlalchemy import String, Text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trident.core.db.base import UTCDateTime, utcnow
+from trident.core.clock import utcnow
+from trident.core.db.base import UTCDateTime
 from trident.core.idempotency import dialect_insert
 
 

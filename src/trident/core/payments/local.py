@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from trident.core.db.base import UTCDateTime, utcnow
+from trident.core.clock import unix_time, utcnow
+from trident.core.db.base import UTCDateTime
 from trident.core.db.session import after_commit
 from trident.core.payments.base import (
     CheckoutMode,
@@ -147,7 +147,7 @@ class LocalPaymentProvider:
             if existing is not None:
                 return existing, False
         object_id = new_id(prefix)
-        document = {"id": object_id, "object": object_type, "created": int(time.time()), **data}
+        document = {"id": object_id, "object": object_type, "created": int(unix_time()), **data}
         row = self.model(
             id=object_id,
             object_type=object_type,
@@ -184,7 +184,7 @@ class LocalPaymentProvider:
             "id": new_id("evt"),
             "object": "event",
             "type": event_type,
-            "created": int(time.time()),
+            "created": int(unix_time()),
             "livemode": False,
             "api_version": "local",
             "data": {"object": obj},
@@ -266,7 +266,7 @@ class LocalPaymentProvider:
                 "subscription_metadata": subscription_metadata or {},
                 "subscription": None,
                 "payment_intent": None,
-                "expires_at": int(time.time() + CHECKOUT_TTL.total_seconds()),
+                "expires_at": int(unix_time() + CHECKOUT_TTL.total_seconds()),
             },
             customer_id=customer_id,
             status="open",
@@ -296,7 +296,7 @@ class LocalPaymentProvider:
                     }
                     for o in plan_options
                 ],
-                "expires_at": int(time.time() + PORTAL_TTL.total_seconds()),
+                "expires_at": int(unix_time() + PORTAL_TTL.total_seconds()),
             },
             customer_id=customer_id,
             status="open",
@@ -433,7 +433,7 @@ class LocalPaymentProvider:
         data = session_row.data
         if data["status"] != "open":
             raise PaymentError("This checkout session is no longer open.", code="session_closed")
-        if data["expires_at"] < time.time():
+        if data["expires_at"] < unix_time():
             self.update(session_row, status="expired")
             raise PaymentError("This checkout session has expired.", code="session_expired")
         intent_row, _ = await self._create(
@@ -484,7 +484,7 @@ class LocalPaymentProvider:
         return str(data["success_url"]).replace("{CHECKOUT_SESSION_ID}", session_row.id)
 
     async def _start_subscription(self, checkout: dict[str, Any]) -> dict[str, Any]:
-        now = int(time.time())
+        now = int(unix_time())
         end = now + int(BILLING_PERIOD.total_seconds())
         items = [
             {
@@ -574,7 +574,7 @@ class LocalPaymentProvider:
     def end_subscription(self, sub_row: Any) -> None:
         if sub_row.status == "canceled":
             return
-        self.update(sub_row, status="canceled", canceled_at=int(time.time()))
+        self.update(sub_row, status="canceled", canceled_at=int(unix_time()))
         self.emit("customer.subscription.deleted", sub_row.data)
 
 

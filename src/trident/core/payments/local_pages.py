@@ -10,7 +10,6 @@ after that commit, through the app's webhook handler.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from html import escape
@@ -20,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trident.core.clock import unix_time
 from trident.core.payments.base import PaymentError
 from trident.core.payments.local import LocalPaymentProvider, money
 
@@ -137,7 +137,7 @@ def local_payments_router(provider: LocalPaymentProvider, unit_of_work: UnitOfWo
         async with unit_of_work() as db:
             bound = provider.bind(db)
             row = await bound.get(portal_id, "billing_portal.session")
-            if row is None or row.data["expires_at"] < time.time():
+            if row is None or row.data["expires_at"] < unix_time():
                 return _missing("billing portal session")
             return _portal_page(row.data, await bound.live_subscriptions(row.customer_id))
 
@@ -148,7 +148,7 @@ def local_payments_router(provider: LocalPaymentProvider, unit_of_work: UnitOfWo
         async with unit_of_work() as db:
             bound = provider.bind(db)
             row = await bound.get(portal_id, "billing_portal.session")
-            if row is None or row.data["expires_at"] < time.time():
+            if row is None or row.data["expires_at"] < unix_time():
                 return _missing("billing portal session")
             live = await bound.live_subscriptions(row.customer_id, lock=True)
             # Only the portal customer's own subscriptions can be changed here.

@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
 from typing import Any
+
+from trident.core.clock import unix_time
 
 DEFAULT_TOLERANCE = 300
 
@@ -29,7 +30,7 @@ def _digest(payload: bytes, secret: str, timestamp: int) -> str:
 
 def sign_payload(payload: bytes, secret: str, timestamp: int | None = None) -> str:
     """The ``Stripe-Signature`` header value for ``payload``."""
-    ts = int(time.time()) if timestamp is None else timestamp
+    ts = int(unix_time()) if timestamp is None else timestamp
     return f"t={ts},v1={_digest(payload, secret, ts)}"
 
 
@@ -73,7 +74,7 @@ def verify_signature(
         matched |= hmac.compare_digest(expected, candidate)
     if not matched:
         raise WebhookSignatureError("No signature matches the payload.")
-    current = time.time() if now is None else now
+    current = unix_time() if now is None else now
     if abs(current - timestamp) > tolerance:
         raise WebhookSignatureError("The signature timestamp is outside the tolerance.")
     try:

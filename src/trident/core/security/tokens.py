@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
 
+from trident.core.clock import utcnow
 from trident.core.errors import Unauthorized
+from trident.core.ids import parse_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +23,7 @@ class TokenCodec:
     def encode(
         self, subject: str | int, token_type: str, ttl: timedelta, **claims: Any
     ) -> tuple[str, datetime]:
-        now = datetime.now(UTC)
+        now = utcnow()
         expires = now + ttl
         payload = {
             "sub": str(subject),
@@ -49,6 +51,10 @@ class TokenCodec:
             raise Unauthorized("The token is invalid.", code="invalid_token")
         if claims.get("typ") != token_type:
             raise Unauthorized("The token is not valid for this use.", code="invalid_token")
+        # the subject is a user id: a signed token naming no possible row is as
+        # invalid as a forged one (and must not reach the database to overflow)
+        if parse_id(claims["sub"]) is None:
+            raise Unauthorized("The token is invalid.", code="invalid_token")
         return claims
 
     def peek_subject(self, token: str) -> str | None:

@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from trident.apps.hibachi.admin import repository, service
 from trident.apps.hibachi.admin.schemas import (
@@ -23,6 +22,8 @@ from trident.apps.hibachi.auth.auth import station_caller
 from trident.apps.hibachi.envelope import errors
 from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
 from trident.core.app import DbSession
+from trident.core.dates import Day
+from trident.core.ids import MAX_ID, PathId
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["admin"])
@@ -31,13 +32,12 @@ ErrorManager = station_caller("errors:manage")
 AuditReader = station_caller("audit:read")
 GroupManager = station_caller("notifications:manage")
 
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
-DateFrom = Annotated[dt.date | None, Query(description="From this station-local day")]
+DateFrom = Annotated[Day | None, Query(description="From this station-local day")]
 PathFilter = Annotated[
     str | None,
     Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$", description="Path contains"),
 ]
-DateTo = Annotated[dt.date | None, Query(description="Up to this station-local day (inclusive)")]
+DateTo = Annotated[Day | None, Query(description="Up to this station-local day (inclusive)")]
 
 
 # -- error logs ------------------------------------------------------------------------
@@ -58,7 +58,7 @@ async def list_error_logs(
     date_from: DateFrom = None,
     date_to: DateTo = None,
     station_id: Annotated[
-        int | None, Query(ge=1, le=2**31 - 1, description="Super admin: one station only")
+        int | None, Query(ge=1, le=MAX_ID, description="Super admin: one station only")
     ] = None,
 ) -> Response:
     """Unhandled errors, newest first (a super admin sees every station's)."""
@@ -80,7 +80,7 @@ async def list_error_logs(
 @router.get(
     "/error-logs/{log_id}", response_model=ErrorLogDetail, responses=errors(401, 403, 404, 422)
 )
-async def get_error_log(log_id: Id, caller: ErrorManager, db: DbSession) -> ErrorLogDetail:
+async def get_error_log(log_id: PathId, caller: ErrorManager, db: DbSession) -> ErrorLogDetail:
     """One error with its traceback."""
     return await service.get_error_log(db, caller, log_id)
 
@@ -91,7 +91,7 @@ async def get_error_log(log_id: Id, caller: ErrorManager, db: DbSession) -> Erro
     responses=errors(401, 403, 404, 409, 422),
 )
 async def resolve_error_log(
-    log_id: Id, caller: ErrorManager, db: DbSession, body: ResolveRequest | None = None
+    log_id: PathId, caller: ErrorManager, db: DbSession, body: ResolveRequest | None = None
 ) -> ErrorLogDetail:
     """Mark an error resolved, with optional notes (409 if it already is)."""
     notes = (body.resolution_notes or body.notes) if body else None
@@ -99,7 +99,7 @@ async def resolve_error_log(
 
 
 @router.delete("/error-logs/{log_id}", status_code=204, responses=errors(401, 403, 404, 422))
-async def delete_error_log(log_id: Id, caller: ErrorManager, db: DbSession) -> Response:
+async def delete_error_log(log_id: PathId, caller: ErrorManager, db: DbSession) -> Response:
     """Delete an error log entry."""
     await service.delete_error_log(db, caller, log_id)
     return Response(status_code=204)
@@ -115,7 +115,7 @@ async def list_audit_logs(
     caller: AuditReader,
     db: DbSession,
     page: PageQuery,
-    actor_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    actor_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     actor_type: Literal["user", "api_key", "anonymous"] | None = None,
     method: Annotated[str | None, Query(max_length=8, pattern=r"^[A-Za-z]+$")] = None,
     path: PathFilter = None,
@@ -141,7 +141,7 @@ async def list_audit_logs(
 @router.get(
     "/audit-logs/{entry_id}", response_model=AuditLogOut, responses=errors(401, 403, 404, 422)
 )
-async def get_audit_log(entry_id: Id, caller: AuditReader, db: DbSession) -> AuditLogOut:
+async def get_audit_log(entry_id: PathId, caller: AuditReader, db: DbSession) -> AuditLogOut:
     """One audit entry with the rows it changed."""
     return await service.get_audit_log(db, caller, entry_id)
 
@@ -186,7 +186,7 @@ async def create_notification_group(
     responses=errors(401, 403, 404, 422),
 )
 async def get_notification_group(
-    group_id: Id, caller: GroupManager, db: DbSession
+    group_id: PathId, caller: GroupManager, db: DbSession
 ) -> NotificationGroupOut:
     """One notification group."""
     return await service.get_group(db, caller, group_id)
@@ -198,7 +198,7 @@ async def get_notification_group(
     responses=errors(401, 403, 404, 409, 422),
 )
 async def update_notification_group(
-    group_id: Id, body: NotificationGroupUpdate, caller: GroupManager, db: DbSession
+    group_id: PathId, body: NotificationGroupUpdate, caller: GroupManager, db: DbSession
 ) -> NotificationGroupOut:
     """Change a group (only the fields sent)."""
     return await service.update_group(db, caller, group_id, body)
@@ -207,7 +207,9 @@ async def update_notification_group(
 @router.delete(
     "/notification-groups/{group_id}", status_code=204, responses=errors(401, 403, 404, 422)
 )
-async def delete_notification_group(group_id: Id, caller: GroupManager, db: DbSession) -> Response:
+async def delete_notification_group(
+    group_id: PathId, caller: GroupManager, db: DbSession
+) -> Response:
     """Delete a group."""
     await service.delete_group(db, caller, group_id)
     return Response(status_code=204)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from trident.core.ids import MAX_ID
 from trident.core.text import DisplayText, PhoneNumber
 
 
@@ -106,7 +107,7 @@ Channel = Literal["email", "sms"]
 MAX_MEMBERS = 100
 
 
-UserId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+UserId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def _unique(values: list[Any] | None) -> list[Any] | None:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
@@ -30,45 +29,13 @@ from trident.apps.hibachi.admin.schemas import (
 )
 from trident.apps.hibachi.auth.principal import Caller
 from trident.apps.hibachi.models import AuditLog, ErrorLog, NotificationGroup
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
+from trident.core.dates import date_range
 from trident.core.db.tenancy import get_scoped
 from trident.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 #: the dates a filter may name (beyond them date arithmetic would overflow)
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2999, 12, 31)
-
-
 # -- shared ----------------------------------------------------------------------------
-
-
-def day_range(
-    timezone: str, date_from: date | None, date_to: date | None
-) -> tuple[datetime | None, datetime | None]:
-    """[start, end) in UTC of the station-local days date_from..date_to (inclusive)."""
-    for name, value in (("date_from", date_from), ("date_to", date_to)):
-        if value is not None and not EARLIEST <= value <= LATEST:
-            raise Unprocessable(
-                f"{name} must be between {EARLIEST} and {LATEST}.",
-                code="invalid_period",
-                details={name: f"must be between {EARLIEST} and {LATEST}"},
-            )
-    if date_from is not None and date_to is not None and date_to < date_from:
-        raise Unprocessable(
-            "date_to is before date_from.",
-            code="invalid_period",
-            details={"date_to": "must not be before date_from"},
-        )
-    zone = ZoneInfo(timezone)
-    since = (
-        datetime.combine(date_from, time.min, tzinfo=zone).astimezone(UTC) if date_from else None
-    )
-    until = (
-        datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
-        if date_to
-        else None
-    )
-    return since, until
 
 
 def _visible_station(caller: Caller) -> int | None:
@@ -118,7 +85,7 @@ def error_logs_query(
     date_from: date | None,
     date_to: date | None,
 ) -> Select[Any]:
-    since, until = day_range(caller.station.timezone, date_from, date_to)
+    since, until = date_range(date_from, date_to, timezone=caller.station.timezone).bounds()
     scope = _visible_station(caller)
     if scope is None:
         scope = station_id  # a super admin may narrow to one station
@@ -212,7 +179,7 @@ def audit_logs_query(
             code="insufficient_permissions",
             details={"all_stations": "super admin only"},
         )
-    since, until = day_range(caller.station.timezone, date_from, date_to)
+    since, until = date_range(date_from, date_to, timezone=caller.station.timezone).bounds()
     return repository.audit_logs_query(
         None if all_stations else caller.station_id,
         actor_id=actor_id,

@@ -5,7 +5,6 @@ CRM document's reports under ``/api/analytics``.  Every route needs ``analytics:
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -23,18 +22,17 @@ from trident.apps.hibachi.analytics.schemas import (
 from trident.apps.hibachi.auth.auth import station_caller
 from trident.apps.hibachi.envelope import errors
 from trident.core.app import DbSession
+from trident.core.dates import Day
 
 admin_router = APIRouter(tags=["analytics"])
 crm_router = APIRouter(tags=["analytics"])
 
 Analyst = station_caller("analytics:read")
 
-DateFrom = Annotated[
-    dt.date | None, Query(description="First day (default: 29 days before date_to)")
-]
-DateTo = Annotated[dt.date | None, Query(description="Last day (default: the station's today)")]
-StartDate = Annotated[dt.date | None, Query(description="Same as date_from (CRM document)")]
-EndDate = Annotated[dt.date | None, Query(description="Same as date_to (CRM document)")]
+DateFrom = Annotated[Day | None, Query(description="First day (default: 29 days before date_to)")]
+DateTo = Annotated[Day | None, Query(description="Last day (default: the station's today)")]
+StartDate = Annotated[Day | None, Query(description="Same as date_from (CRM document)")]
+EndDate = Annotated[Day | None, Query(description="Same as date_to (CRM document)")]
 Grouping = Annotated[GroupBy, Query(description="Bucket the series by day, week or month")]
 ERRORS = errors(401, 403, 422)
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from trident.apps.hibachi.models import Booking, BookingStatus, Customer, Lead, Review
+from trident.core.db.functions import in_period
 from trident.core.db.tenancy import scoped
 
 #: constants written into the SQL, not bound: PostgreSQL then knows their type
@@ -163,10 +164,12 @@ async def top_places(
 # -- customers -------------------------------------------------------------------------
 
 
-async def new_customers(db: AsyncSession, station_id: int, start: datetime, end: datetime) -> int:
+async def new_customers(
+    db: AsyncSession, station_id: int, start: datetime | None, end: datetime | None
+) -> int:
     """Customers created in [start, end)."""
     stmt = scoped(select(func.count(Customer.id)), Customer, station_id).where(
-        Customer.created_at >= start, Customer.created_at < end
+        *in_period(Customer.created_at, start, end)
     )
     return int(await db.scalar(stmt) or 0)
 
@@ -255,26 +258,26 @@ async def tier_distribution(
 
 
 async def lead_conversion(
-    db: AsyncSession, station_id: int, start: datetime, end: datetime
+    db: AsyncSession, station_id: int, start: datetime | None, end: datetime | None
 ) -> tuple[int, int]:
     """(leads created in [start, end), how many of them are converted)."""
     converted = or_(Lead.converted_at.is_not(None), Lead.status == "converted")
     stmt = scoped(select(func.count(Lead.id), _sum_if(converted, ONE)), Lead, station_id).where(
-        Lead.created_at >= start, Lead.created_at < end
+        *in_period(Lead.created_at, start, end)
     )
     created, won = (await db.execute(stmt)).one()
     return int(created or 0), int(won or 0)
 
 
 async def ratings(
-    db: AsyncSession, station_id: int, start: datetime, end: datetime
+    db: AsyncSession, station_id: int, start: datetime | None, end: datetime | None
 ) -> tuple[int, int]:
     """(reviews created in [start, end), the sum of their ratings)."""
     stmt = scoped(
         select(func.count(Review.id), func.coalesce(func.sum(Review.rating), ZERO)),
         Review,
         station_id,
-    ).where(Review.created_at >= start, Review.created_at < end)
+    ).where(*in_period(Review.created_at, start, end))
     count, total = (await db.execute(stmt)).one()
     return int(count or 0), int(total or 0)
 

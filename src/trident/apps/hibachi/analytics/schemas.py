@@ -36,7 +36,7 @@ class PeriodOut(BaseModel):
 class RevenueSummary(BaseModel):
     total: Money
     change_percent: Percent | None
-    trend: Trend
+    trend: Trend | None = Field(description="null when change_percent is null")
 
 
 class BookingSummary(BaseModel):
@@ -99,7 +99,7 @@ class RevenueReport(BaseModel):
     total_revenue: Money
     previous_total: Money
     change_percent: Percent | None
-    trend: Trend
+    trend: Trend | None = Field(description="null when change_percent is null")
     bookings: int = Field(description="Confirmed and completed bookings in the period")
     average_booking_value: Money
     deposits: DepositsOut
@@ -201,7 +201,7 @@ class Kpi(BaseModel):
     value: int | Number | None
     previous: int | Number | None
     change_percent: Percent | None
-    trend: Trend
+    trend: Trend | None = Field(description="null when change_percent is null")
     unit: Literal["usd", "count", "percent", "rating"]
 
 

@@ -27,7 +27,8 @@ Definitions (every report uses these, so their numbers agree):
   2,000, silver from 2,000, gold from 5,000, platinum from 10,000 dollars.
 * **change_percent** compares with the previous period of equal length (the days
   just before), one decimal; null when the previous value is 0.  **trend** is
-  ``up``, ``down`` or ``flat`` (the value against the previous one).
+  ``up``, ``down`` or ``flat`` (the value against the previous one), null exactly
+  when change_percent is null.
 
 Every figure is aggregated by the database (see repository.py): bookings are never
 loaded into Python.  Charts are zero-filled: every day (week, month) of the period
@@ -37,9 +38,8 @@ appears.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -71,17 +71,15 @@ from trident.apps.hibachi.analytics.schemas import (
 )
 from trident.apps.hibachi.auth.principal import Caller
 from trident.apps.hibachi.bookings.schemas import EVENT_TYPES
-from trident.apps.hibachi.clock import local_today
 from trident.apps.hibachi.customers.loyalty import TIERS
 from trident.apps.hibachi.models import BookingStatus
 from trident.apps.hibachi.responses import cents_to_decimal
+from trident.core.clock import today_in
+from trident.core.dates import DateRange, add_days, date_range
 from trident.core.errors import Unprocessable
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731
-#: the dates a report may name (beyond them date arithmetic would overflow)
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2999, 12, 31)
 ACTIVE_WINDOW_DAYS = 365
 TOP_CUSTOMERS = 10
 TOP_LOCATIONS = 10
@@ -92,66 +90,47 @@ TENTH = Decimal("0.1")
 
 # -- periods ---------------------------------------------------------------------------
 
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> Period:
-        """The period of equal length just before this one."""
-        end = self.start - timedelta(days=1)
-        return Period(end - timedelta(days=self.days - 1), end)
-
-    def utc_bounds(self, timezone: str) -> tuple[datetime, datetime]:
-        """[start, end) in UTC: from the first local midnight to the one after the end."""
-        zone = ZoneInfo(timezone)
-        start = datetime.combine(self.start, time.min, tzinfo=zone).astimezone(UTC)
-        end = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
-        return start, end.astimezone(UTC)
-
-    def out(self) -> PeriodOut:
-        return PeriodOut(from_=self.start, to=self.end)
+#: a report's period: closed, inclusive station-local days (core/dates.py)
+Period = DateRange
 
 
-def resolve_period(today: date, date_from: date | None, date_to: date | None) -> Period:
+def period_out(period: Period) -> PeriodOut:
+    return PeriodOut(from_=period.start, to=period.end)
+
+
+def resolve_period(
+    today: date, date_from: date | None, date_to: date | None, timezone: str = "UTC"
+) -> Period:
     """The period a request asks for (see the module docstring for the defaults)."""
-    for name, value in (("date_from", date_from), ("date_to", date_to)):
-        if value is not None and not EARLIEST <= value <= LATEST:
-            raise Unprocessable(
-                f"{name} must be between {EARLIEST} and {LATEST}.",
-                code="invalid_period",
-                details={name: f"must be between {EARLIEST} and {LATEST}"},
-            )
-    span = timedelta(days=DEFAULT_DAYS - 1)
+    span = DEFAULT_DAYS - 1
     if date_from is None and date_to is None:
         date_to = today
     if date_from is None:
         assert date_to is not None
-        date_from = date_to - span
+        date_from = add_days(date_to, -span)
     if date_to is None:
-        date_to = today if date_from <= today else date_from + span
-    if date_to < date_from:
+        date_to = today if date_from <= today else add_days(date_from, span)
+    period = date_range(date_from, date_to, timezone=timezone, max_days=MAX_DAYS)
+    if period.previous() is None:
+        # every report compares with the days just before; the calendar has none
         raise Unprocessable(
-            "date_to is before date_from.",
+            "date_from leaves no earlier period to compare with.",
             code="invalid_period",
-            details={"date_to": "must not be before date_from"},
+            details={"date_from": "must leave room for the period before it"},
         )
-    if (date_to - date_from).days + 1 > MAX_DAYS:
-        raise Unprocessable(
-            f"Ask for at most two years ({MAX_DAYS} days) at a time.",
-            code="invalid_period",
-            details={"date_to": f"the period may span at most {MAX_DAYS} days"},
-        )
-    return Period(date_from, date_to)
+    return period
+
+
+def previous_of(period: Period) -> Period:
+    """The comparison period (resolve_period guarantees there is one)."""
+    previous = period.previous()
+    assert previous is not None
+    return previous
 
 
 def period_of(caller: Caller, date_from: date | None, date_to: date | None) -> Period:
-    return resolve_period(local_today(caller.station.timezone), date_from, date_to)
+    timezone = caller.station.timezone
+    return resolve_period(today_in(timezone), date_from, date_to, timezone)
 
 
 def parse_metrics(raw: str | None) -> set[str]:
@@ -180,8 +159,13 @@ def change_percent(current: Decimal | int | None, previous: Decimal | int | None
     return change.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def trend(current: Decimal | int | None, previous: Decimal | int | None) -> Trend:
-    if current is None or previous is None or current == previous:
+def trend(current: Decimal | int | None, previous: Decimal | int | None) -> Trend | None:
+    """The direction of change_percent: None exactly when change_percent is None (no
+    previous value to compare with), so the two never disagree."""
+    if change_percent(current, previous) is None:
+        return None
+    assert current is not None and previous is not None
+    if current == previous:
         return "flat"
     return "up" if current > previous else "down"
 
@@ -199,10 +183,6 @@ def average_cents(total_cents: int, count: int) -> int:
     return int((Decimal(total_cents) / count).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def days_of(period: Period) -> list[date]:
-    return [period.start + timedelta(days=i) for i in range(period.days)]
-
-
 def buckets(period: Period, group_by: GroupBy) -> list[tuple[date, date, date]]:
     """(key, first day, last day) of each day, week (from Monday) or month of the
     period; the first and last are clipped to the period."""
@@ -212,13 +192,15 @@ def buckets(period: Period, group_by: GroupBy) -> list[tuple[date, date, date]]:
         if group_by == "day":
             key, last = day, day
         elif group_by == "week":
-            key = day - timedelta(days=day.weekday())
-            last = key + timedelta(days=6)
+            key = add_days(day, -day.weekday())
+            last = add_days(key, 6)
         else:
             key = day.replace(day=1)
-            last = (key + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            last = add_days(add_days(key, 32).replace(day=1), -1)
         last = min(last, period.end)
         out.append((key, day, last))
+        if last == date.max:
+            break
         day = last + timedelta(days=1)
     return out
 
@@ -283,12 +265,12 @@ def _by_type(counts: dict[str | None, int]) -> dict[str, int]:
 
 
 async def _total_active(db: AsyncSession, station_id: int, period: Period) -> int:
-    window = Period(period.end - timedelta(days=ACTIVE_WINDOW_DAYS - 1), period.end)
+    window = Period(add_days(period.end, 1 - ACTIVE_WINDOW_DAYS), period.end)
     return await repository.active_customers(db, station_id, window.start, window.end)
 
 
 async def _new_customers(db: AsyncSession, caller: Caller, period: Period) -> int:
-    start, end = period.utc_bounds(caller.station.timezone)
+    start, end = period.bounds()
     return await repository.new_customers(db, caller.station_id, start, end)
 
 
@@ -300,12 +282,12 @@ async def dashboard(
 ) -> DashboardOut:
     """The 2025-10-25 document's dashboard; only the sections ``metrics`` names."""
     station_id = caller.station_id
-    out = DashboardOut(period=period.out())
+    out = DashboardOut(period=period_out(period))
     charts: dict[str, object] = {}
     current = previous = Totals({})
     if metrics & {"revenue", "bookings"}:
         current = await _totals(db, station_id, period)
-        previous = await _totals(db, station_id, period.previous())
+        previous = await _totals(db, station_id, previous_of(period))
     if "revenue" in metrics:
         out.revenue = RevenueSummary(
             total=cents_to_decimal(current.revenue_cents),
@@ -318,7 +300,7 @@ async def dashboard(
                 date=day,
                 amount=cents_to_decimal(daily[day].revenue_cents if day in daily else 0),
             )
-            for day in days_of(period)
+            for day in period.each_day()
         ]
     if "bookings" in metrics:
         out.bookings = BookingSummary(
@@ -352,13 +334,13 @@ async def revenue_report(
     db: AsyncSession, caller: Caller, period: Period, group_by: GroupBy
 ) -> RevenueReport:
     station_id = caller.station_id
-    previous_period = period.previous()
+    previous_period = previous_of(period)
     current = await _totals(db, station_id, period)
     previous = await _totals(db, station_id, previous_period)
     daily = await repository.daily_facts(db, station_id, period.start, period.end)
     by_period = []
     for key, first, last in buckets(period, group_by):
-        days = [daily[d] for d in days_of(Period(first, last)) if d in daily]
+        days = [daily[d] for d in Period(first, last).each_day() if d in daily]
         by_period.append(
             RevenueBucket(
                 period=key,
@@ -370,8 +352,8 @@ async def revenue_report(
         )
     revenue = cents_to_decimal(current.revenue_cents)
     return RevenueReport(
-        period=period.out(),
-        previous_period=previous_period.out(),
+        period=period_out(period),
+        previous_period=period_out(previous_period),
         group_by=group_by,
         total=revenue,
         total_revenue=revenue,
@@ -396,14 +378,14 @@ async def customer_report(db: AsyncSession, caller: Caller, period: Period) -> C
     """New, returning and active customers, top spenders, the loyalty tiers."""
     station_id = caller.station_id
     new = await _new_customers(db, caller, period)
-    previous_new = await _new_customers(db, caller, period.previous())
+    previous_new = await _new_customers(db, caller, previous_of(period))
     returning = await repository.returning_customers(db, station_id, period.start, period.end)
     active = await repository.active_customers(db, station_id, period.start, period.end)
     top = await repository.top_spenders(db, station_id, period.start, period.end, TOP_CUSTOMERS)
     tiers: dict[str, int] = {name: 0 for name, _ in TIERS}
     tiers.update(await repository.tier_distribution(db, station_id, TIERS))
     return CustomerReport(
-        period=period.out(),
+        period=period_out(period),
         new=new,
         returning=returning,
         total_active=await _total_active(db, station_id, period),
@@ -427,14 +409,14 @@ async def booking_report(
     """The CRM document's booking statistics, with the breakdowns a dashboard draws."""
     station_id = caller.station_id
     current = await _totals(db, station_id, period)
-    previous = await _totals(db, station_id, period.previous())
+    previous = await _totals(db, station_id, previous_of(period))
     daily = await repository.daily_facts(db, station_id, period.start, period.end)
     slots = await repository.slot_counts(db, station_id, period.start, period.end)
     places = await repository.top_places(db, station_id, period.start, period.end, TOP_LOCATIONS)
     types = await repository.count_by_event_type(db, station_id, period.start, period.end)
     by_period = []
     for key, first, last in buckets(period, group_by):
-        days = [daily[d] for d in days_of(Period(first, last)) if d in daily]
+        days = [daily[d] for d in Period(first, last).each_day() if d in daily]
         by_period.append(
             BookingBucket(
                 period=key,
@@ -449,7 +431,7 @@ async def booking_report(
     guests, live = current.live_guests
     cancelled = current.count("cancelled")
     return BookingReport(
-        period=period.out(),
+        period=period_out(period),
         group_by=group_by,
         total_bookings=current.bookings,
         confirmed_bookings=current.revenue_bookings,
@@ -474,7 +456,7 @@ async def booking_report(
 
 async def booking_stats(db: AsyncSession, caller: Caller) -> BookingStats:
     """All-time counts by status, and what is upcoming, today and this month."""
-    today = local_today(caller.station.timezone)
+    today = today_in(caller.station.timezone)
     month_start = today.replace(day=1)
     month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     rows = await repository.booking_stats(db, caller.station_id, today, month_start, month_end)
@@ -526,7 +508,7 @@ class _Figures:
 async def _figures(db: AsyncSession, caller: Caller, period: Period) -> _Figures:
     station_id = caller.station_id
     totals = await _totals(db, station_id, period)
-    start, end = period.utc_bounds(caller.station.timezone)
+    start, end = period.bounds()
     created, converted = await repository.lead_conversion(db, station_id, start, end)
     reviews, stars = await repository.ratings(db, station_id, start, end)
     returning = await repository.returning_customers(db, station_id, period.start, period.end)
@@ -556,7 +538,7 @@ def _kpi(current: int | Decimal | None, previous: int | Decimal | None, unit: st
 
 
 async def kpis(db: AsyncSession, caller: Caller, period: Period) -> KpisOut:
-    previous_period = period.previous()
+    previous_period = previous_of(period)
     now = await _figures(db, caller, period)
     before = await _figures(db, caller, previous_period)
 
@@ -566,8 +548,8 @@ async def kpis(db: AsyncSession, caller: Caller, period: Period) -> KpisOut:
         return kpi
 
     return KpisOut(
-        period=period.out(),
-        previous_period=previous_period.out(),
+        period=period_out(period),
+        previous_period=period_out(previous_period),
         revenue=money_kpi(now.revenue_cents, before.revenue_cents),
         bookings=_kpi(now.bookings, before.bookings, "count"),
         average_booking_value=money_kpi(now.average_cents, before.average_cents),

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from trident.apps.hibachi.apikeys import repository, service
 from trident.apps.hibachi.apikeys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
@@ -11,6 +9,7 @@ from trident.apps.hibachi.envelope import errors
 from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
 from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
+from trident.core.ids import PathId
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["api keys"])
@@ -34,9 +33,7 @@ async def create_key(
 
 
 @router.delete("/{key_id}", status_code=204, responses=errors(401, 403, 404))
-async def revoke_key(
-    key_id: Annotated[int, Path(ge=1, le=2**31 - 1)], caller: KeyManager, db: DbSession
-) -> Response:
+async def revoke_key(key_id: PathId, caller: KeyManager, db: DbSession) -> Response:
     """Revoke a key at once; repeating it is 204."""
     await service.revoke_key(db, caller, key_id)
     return Response(status_code=204)

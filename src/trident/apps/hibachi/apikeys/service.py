@@ -13,7 +13,7 @@ from trident.apps.hibachi.auth.permissions import ALL_PERMISSIONS
 from trident.apps.hibachi.auth.principal import Caller
 from trident.apps.hibachi.models import ApiKey
 from trident.apps.hibachi.runtime import HibachiRuntime
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.errors import Forbidden, Unprocessable
 from trident.core.security.apikeys import display_prefix, generate_api_key, hash_token
 

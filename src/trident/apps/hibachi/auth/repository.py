@@ -6,7 +6,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import ApiKey, AuthSession, Station, User
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
+from trident.core.ids import parse_id
 
 
 async def user_by_email(db: AsyncSession, email: str) -> User | None:
@@ -64,7 +65,6 @@ async def station_by_ref(db: AsyncSession, ref: str | int) -> Station | None:
     """A station by id (digits) or code."""
     text = str(ref).strip()
     if text.isdigit():
-        if int(text) > 2**31 - 1:
-            return None
-        return await station_by_id(db, int(text))
+        station_id = parse_id(text)
+        return await station_by_id(db, station_id) if station_id is not None else None
     return await station_by_code(db, text)

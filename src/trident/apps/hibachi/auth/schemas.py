@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, EmailStr, Field
 
+from trident.core.ids import MAX_ID
 from trident.core.security.passwords import NewPassword
 from trident.core.text import DisplayText, PhoneNumber
 
@@ -54,7 +55,7 @@ class StationLoginRequest(LoginRequest):
         max_length=50,
         validation_alias=AliasChoices("station_code", "station"),
     )
-    station_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    station_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class RegisterRequest(BaseModel):

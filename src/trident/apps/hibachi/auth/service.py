@@ -24,7 +24,7 @@ from trident.apps.hibachi.models import Role, Station, StationStatus, User
 from trident.apps.hibachi.runtime import HibachiRuntime, identify_caller
 from trident.apps.hibachi.stations.service import create_station
 from trident.core.auth.tokens import TokenPair
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from trident.core.jobs import queue_job
 from trident.core.security import totp

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -23,8 +22,10 @@ from trident.apps.hibachi.models import IdempotencyRecord
 from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
 from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
+from trident.core.dates import Day
 from trident.core.errors import Unprocessable
 from trident.core.idempotency import IdempotencyKey, fingerprint_of, idempotent
+from trident.core.ids import MAX_ID
 from trident.core.pagination import fetch_keyed_page
 
 router = APIRouter(tags=["bookings"])
@@ -67,11 +68,11 @@ async def list_bookings(
     status: Annotated[
         str | None, Query(max_length=100, description="One status or several, comma-separated")
     ] = None,
-    event_date_from: dt.date | None = None,
-    event_date_to: dt.date | None = None,
-    date_from: Annotated[dt.date | None, Query(description="Same as event_date_from")] = None,
-    date_to: Annotated[dt.date | None, Query(description="Same as event_date_to")] = None,
-    customer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    event_date_from: Day | None = None,
+    event_date_to: Day | None = None,
+    date_from: Annotated[Day | None, Query(description="Same as event_date_from")] = None,
+    date_to: Annotated[Day | None, Query(description="Same as event_date_to")] = None,
+    customer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     event_type: Annotated[str | None, Query(max_length=32)] = None,
     search: Annotated[
         str | None, Query(max_length=100, description="Reference, customer name or location")
@@ -135,8 +136,8 @@ async def create_booking(
 async def booked_dates(
     caller: Member,
     db: DbSession,
-    from_date: Annotated[dt.date | None, Query(alias="from")] = None,
-    to_date: Annotated[dt.date | None, Query(alias="to")] = None,
+    from_date: Annotated[Day | None, Query(alias="from")] = None,
+    to_date: Annotated[Day | None, Query(alias="to")] = None,
 ) -> BookedDatesOut:
     """Days with bookings and days fully booked (from today for a year by default)."""
     return await service.booked_dates(db, caller.station, from_date, to_date)
@@ -149,7 +150,7 @@ async def booked_dates(
     openapi_extra=OPTIONAL_AUTH,
 )
 async def availability(
-    station: PublicStation, db: DbSession, date: Annotated[dt.date, Query()]
+    station: PublicStation, db: DbSession, date: Annotated[Day, Query()]
 ) -> AvailabilityOut:
     """The slots of a date and which are free (public)."""
     return await service.availability(db, station, date)

@@ -19,6 +19,8 @@ from pydantic import (
 
 from trident.apps.hibachi.pricing.schemas import OrderedItem
 from trident.apps.hibachi.responses import Money
+from trident.core.dates import Day
+from trident.core.ids import MAX_ID
 from trident.core.text import DisplayText, PhoneNumber
 
 EVENT_TYPES = ("birthday", "wedding", "corporate", "anniversary", "graduation", "holiday", "other")
@@ -78,12 +80,12 @@ class BookingFields(BaseModel):
 
 
 class BookingCreate(BookingFields):
-    customer_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    customer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     customer: CustomerIn | None = None
     customer_name: DisplayText | None = Field(default=None, min_length=2, max_length=100)
     customer_email: EmailStr | None = None
     customer_phone: PhoneNumber | None = None
-    event_date: dt.date = Field(validation_alias=AliasChoices("event_date", "date"))
+    event_date: Day = Field(validation_alias=AliasChoices("event_date", "date"))
     event_time: str | None = Field(
         default=None,
         pattern=CLOCK,
@@ -104,7 +106,7 @@ class BookingCreate(BookingFields):
 
 class BookingUpdate(BookingFields):
     status: Status | None = None
-    event_date: dt.date | None = Field(
+    event_date: Day | None = Field(
         default=None, validation_alias=AliasChoices("event_date", "date")
     )
     event_time: str | None = Field(
@@ -222,7 +224,7 @@ class PublicBookingRequest(BaseModel):
     name: DisplayText = Field(min_length=2, max_length=100)
     phone: PhoneNumber
     email: EmailStr | None = None
-    event_date: dt.date = Field(validation_alias=AliasChoices("event_date", "date"))
+    event_date: Day = Field(validation_alias=AliasChoices("event_date", "date"))
     event_time: str | None = Field(
         default=None,
         pattern=r"^([01]\d|2[0-3]):[0-5]\d$",

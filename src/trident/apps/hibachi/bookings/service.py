@@ -30,7 +30,6 @@ from trident.apps.hibachi.bookings.schemas import (
     PublicBookingRequest,
     SlotOut,
 )
-from trident.apps.hibachi.clock import local_today
 from trident.apps.hibachi.customers.service import find_or_create_customer
 from trident.apps.hibachi.models import Booking, BookingStatus, Customer, PricingConfig, Station
 from trident.apps.hibachi.pricing import service as pricing
@@ -45,9 +44,11 @@ from trident.apps.hibachi.pricing.engine import (
 from trident.apps.hibachi.responses import cents_to_decimal
 from trident.apps.hibachi.reviews import coupon_repository
 from trident.apps.hibachi.runtime import HibachiRuntime
-from trident.core.db.base import utcnow
+from trident.core.clock import today_in, utcnow, zone
+from trident.core.dates import add_days, date_range
 from trident.core.db.tenancy import get_scoped
 from trident.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from trident.core.ids import parse_id
 
 WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
@@ -136,11 +137,17 @@ def booking_out(row: Any) -> BookingOut:
 # -- the calendar ---------------------------------------------------------------
 
 
+#: how far ahead a party can be booked: the calendar, prices and staffing of the
+#: business are planned two years out, and no further
+BOOKING_HORIZON_DAYS = 730
+
+
 def check_bookable(
     config: PricingConfig, station: Station, day: date, *, same_day_allowed: bool
 ) -> None:
-    """Refuse a date in the past, too soon for the public, or on a closed weekday."""
-    today = local_today(station.timezone)
+    """Refuse a date in the past, too soon for the public, more than two years ahead,
+    or on a closed weekday."""
+    today = today_in(station.timezone)
     earliest = today if same_day_allowed else today + timedelta(days=config.min_days_ahead)
     if day < earliest:
         what = "today or later" if earliest == today else f"on or after {earliest.isoformat()}"
@@ -148,6 +155,13 @@ def check_bookable(
             f"The event date must be {what}.",
             code="invalid_event_date",
             details={"event_date": f"must be {what}"},
+        )
+    latest = add_days(today, BOOKING_HORIZON_DAYS)
+    if day > latest:
+        raise Unprocessable(
+            f"We take bookings up to {latest.isoformat()}; please choose an earlier date.",
+            code="invalid_event_date",
+            details={"event_date": f"must be on or before {latest.isoformat()}"},
         )
     if is_closed(day, config.closed_weekdays):
         closed = ", ".join(WEEKDAYS[d] for d in config.closed_weekdays)
@@ -194,16 +208,9 @@ async def booked_dates(
     db: AsyncSession, station: Station, start: date | None, end: date | None
 ) -> BookedDatesOut:
     config = await pricing.station_config(db, station.id)
-    start = start or local_today(station.timezone)
-    end = end or start + timedelta(days=365)
-    if end < start:
-        raise Unprocessable(
-            "The range ends before it starts.", details={"to": "must not be before from"}
-        )
-    if (end - start).days > 731:
-        raise Unprocessable(
-            "Ask for at most two years at a time.", details={"to": "range too long"}
-        )
+    start = start or today_in(station.timezone)
+    end = end or add_days(start, 365)
+    date_range(start, end, timezone=station.timezone, names=("from", "to"), max_days=732)
     per_day = await repository.bookings_per_day(db, station.id, start, end)
     capacity = len(config.slot_times)
     return BookedDatesOut(
@@ -347,7 +354,9 @@ def _apply_quote(booking: Booking, config: PricingConfig, lines: list[Line]) -> 
     booking.deposit_cents = result.deposit_cents
 
 
-async def _insert(db: AsyncSession, booking: Booking, config: PricingConfig) -> Booking:
+async def _insert(
+    db: AsyncSession, booking: Booking, config: PricingConfig, timezone: str
+) -> Booking:
     try:
         async with db.begin_nested():
             db.add(booking)
@@ -358,7 +367,9 @@ async def _insert(db: AsyncSession, booking: Booking, config: PricingConfig) -> 
         raise await _slot_taken(
             db, booking.station_id, config, booking.event_date, booking.slot_time
         )
-    booking.reference_number = f"BK-{booking.created_at.year}-{booking.id:05d}"
+    # the year on the reference is the business's year, not UTC's (31 December, 17:00)
+    year = booking.created_at.astimezone(zone(timezone)).year
+    booking.reference_number = f"BK-{year}-{booking.id:05d}"
     await db.flush()
     return booking
 
@@ -403,7 +414,7 @@ async def create_booking(
         **_location_fields(body.location),
     )
     _apply_quote(booking, config, lines)
-    await _insert(db, booking, config)
+    await _insert(db, booking, config, caller.station.timezone)
     rt.counters["bookings"].labels(booking.source).inc()
     return booking_out((booking, customer.name, customer.email, customer.phone))
 
@@ -438,7 +449,7 @@ async def public_booking(
         **_location_fields(body.location),
     )
     _apply_quote(booking, config, lines)
-    await _insert(db, booking, config)
+    await _insert(db, booking, config, station.timezone)
     rt.counters["bookings"].labels(booking.source).inc()
     deposit = cents_to_decimal(booking.deposit_cents)
     if config.deposit_type == "percent":
@@ -468,8 +479,8 @@ async def public_booking(
 
 async def booking_id_from(db: AsyncSession, caller: Caller, ref: str) -> int:
     """A booking's id from the path: its id, or its reference number (BK-2025-00123)."""
-    if ref.isdigit() and int(ref) <= 2**31 - 1:
-        return int(ref)
+    if (booking_id := parse_id(ref)) is not None:
+        return booking_id
     if ref.upper().startswith("BK-"):
         found = await repository.id_by_reference(db, caller.station_id, ref)
         if found is not None:
@@ -590,7 +601,7 @@ async def update_booking(
         _apply_quote(booking, config, lines)
     if body.status is not None:
         await _change_status(
-            db, booking, body.status, local_today(caller.station.timezone), body.cancellation_reason
+            db, booking, body.status, today_in(caller.station.timezone), body.cancellation_reason
         )
     if moved is not None:
         # begin_nested() flushes everything else first; only the move is in the savepoint
@@ -619,7 +630,7 @@ async def cancel_booking(
             code="booking_locked",
         )
     await _change_status(
-        db, booking, BookingStatus.CANCELLED, local_today(caller.station.timezone), reason
+        db, booking, BookingStatus.CANCELLED, today_in(caller.station.timezone), reason
     )
     await db.flush()
     return booking_out(row)

@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.auth.principal import Caller
-from trident.apps.hibachi.clock import local_today
 from trident.apps.hibachi.customers import loyalty, repository
 from trident.apps.hibachi.customers.repository import Totals
 from trident.apps.hibachi.customers.schemas import (
@@ -41,10 +40,11 @@ from trident.apps.hibachi.customers.schemas import (
 from trident.apps.hibachi.models import BookingStatus, Customer
 from trident.apps.hibachi.responses import cents_to_decimal
 from trident.apps.hibachi.runtime import HibachiRuntime
+from trident.core.clock import today_in
 from trident.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from trident.core.ids import parse_id
 from trident.core.text import normalize_phone_number
 
-MAX_ID = 2**31 - 1
 #: fields only staff set.  A customer editing their own record may not touch staff
 #: notes or payment ids, nor the email and phone: bookings find their customer by
 #: these, so a customer who could set someone else's would receive that person's
@@ -123,7 +123,7 @@ async def find_or_create_customer(
 
 
 def _today(caller: Caller) -> date:
-    return local_today(caller.station.timezone)
+    return today_in(caller.station.timezone)
 
 
 def loyalty_of(spent_cents: int) -> Loyalty:
@@ -208,8 +208,8 @@ def not_found(ref: object) -> NotFound:
 async def by_ref(db: AsyncSession, station_id: int, ref: str) -> Customer | None:
     """A customer by id, or by the payment provider's customer id (``cus_...``)."""
     if ref.isdigit():
-        number = int(ref)
-        return await repository.by_id(db, station_id, number) if number <= MAX_ID else None
+        customer_id = parse_id(ref)
+        return await repository.by_id(db, station_id, customer_id) if customer_id else None
     if ref.startswith("cus_"):
         return await repository.by_provider_id(db, station_id, ref)
     return None

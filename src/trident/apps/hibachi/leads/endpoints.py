@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from trident.apps.hibachi.auth.auth import OPTIONAL_AUTH, PublicStation, station_caller
 from trident.apps.hibachi.envelope import errors
@@ -30,7 +29,9 @@ from trident.apps.hibachi.leads.schemas import (
 from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
 from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
+from trident.core.dates import Day, date_range
 from trident.core.errors import Unprocessable
+from trident.core.ids import PathId, parse_id
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["leads"])
@@ -39,7 +40,6 @@ public_router = APIRouter(tags=["public"])
 Reader = station_caller("leads:read")
 Writer = station_caller("leads:write")
 Deleter = station_caller("leads:delete")
-LeadId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The lead's id")]
 
 
 def _csv(raw: str | None, field: str, allowed: tuple[str, ...] | None = None) -> list[str] | None:
@@ -69,8 +69,8 @@ async def list_leads(
     source: Annotated[
         str | None, Query(max_length=200, description="One source or several, comma-separated")
     ] = None,
-    date_from: Annotated[dt.date | None, Query(description="Created on or after (UTC)")] = None,
-    date_to: Annotated[dt.date | None, Query(description="Created on or before (UTC)")] = None,
+    date_from: Annotated[Day | None, Query(description="Created on or after (station day)")] = None,
+    date_to: Annotated[Day | None, Query(description="Created on or before (station day)")] = None,
     assigned_to: Annotated[
         str | None,
         Query(
@@ -86,7 +86,9 @@ async def list_leads(
     order: Literal["asc", "desc"] = "desc",
 ) -> Response:
     """The station's leads, filtered, sorted, paged."""
-    created_from, created_before = service.created_range(date_from, date_to)
+    created_from, created_before = date_range(
+        date_from, date_to, timezone=caller.station.timezone
+    ).bounds()
     assignee: int | None = None
     if assigned_to == "me":
         if caller.user_id is None:
@@ -95,8 +97,8 @@ async def list_leads(
             )
         assignee = caller.user_id
     elif assigned_to is not None and assigned_to.isdigit():
-        assignee = int(assigned_to)
-        if not 1 <= assignee <= 2**31 - 1:
+        assignee = parse_id(assigned_to)
+        if assignee is None:
             raise Unprocessable("No such user.", details={"assigned_to": "not a user id"})
     stmt = repository.list_query(
         caller.station_id,
@@ -158,19 +160,19 @@ async def create_social_thread(
 
 
 @router.get("/{lead_id}", response_model=LeadDetail, responses=errors(401, 403, 404, 422))
-async def get_lead(lead_id: LeadId, caller: Reader, db: DbSession) -> LeadDetail:
+async def get_lead(lead_id: PathId, caller: Reader, db: DbSession) -> LeadDetail:
     """One lead with its score breakdown and most recent events."""
     return await service.get_lead(db, caller, lead_id)
 
 
 @router.put("/{lead_id}", response_model=LeadOut, responses=errors(401, 403, 404, 409, 422))
-async def update_lead(lead_id: LeadId, body: LeadUpdate, caller: Writer, db: DbSession) -> LeadOut:
+async def update_lead(lead_id: PathId, body: LeadUpdate, caller: Writer, db: DbSession) -> LeadOut:
     """Change a lead (only the fields sent); a status change is recorded, the score redone."""
     return await service.update_lead(db, caller, lead_id, body)
 
 
 @router.delete("/{lead_id}", status_code=204, responses=errors(401, 403, 404, 422))
-async def delete_lead(lead_id: LeadId, caller: Deleter, db: DbSession) -> Response:
+async def delete_lead(lead_id: PathId, caller: Deleter, db: DbSession) -> Response:
     """Delete a lead and its events."""
     await service.delete_lead(db, caller, lead_id)
     return Response(status_code=204)
@@ -183,7 +185,7 @@ async def delete_lead(lead_id: LeadId, caller: Deleter, db: DbSession) -> Respon
     responses=errors(401, 403, 404, 422),
 )
 async def add_lead_event(
-    lead_id: LeadId, body: LeadEventIn, caller: Writer, db: DbSession
+    lead_id: PathId, body: LeadEventIn, caller: Writer, db: DbSession
 ) -> LeadEventSaved:
     """Log a call, an email, a note...; reaching out marks a new lead contacted."""
     return await service.add_event(db, caller, lead_id, body)
@@ -194,7 +196,7 @@ async def add_lead_event(
     response_model=NurtureSequenceOut,
     responses=errors(401, 403, 404, 422),
 )
-async def nurture_sequence(lead_id: LeadId, caller: Reader, db: DbSession) -> NurtureSequenceOut:
+async def nurture_sequence(lead_id: PathId, caller: Reader, db: DbSession) -> NurtureSequenceOut:
     """The lead's follow-up plan and which steps are done, due or upcoming."""
     return await service.nurture(db, caller, lead_id)
 
@@ -206,7 +208,7 @@ async def nurture_sequence(lead_id: LeadId, caller: Reader, db: DbSession) -> Nu
     responses=errors(401, 403, 404, 409, 422),
 )
 async def convert_lead(
-    lead_id: LeadId,
+    lead_id: PathId,
     request: Request,
     caller: Writer,
     db: DbSession,

@@ -21,6 +21,8 @@ from pydantic import (
 
 from trident.apps.hibachi.bookings.schemas import CLOCK, EventType, LocationIn
 from trident.apps.hibachi.responses import Money
+from trident.core.dates import Day
+from trident.core.ids import MAX_ID
 from trident.core.text import DisplayText, PhoneNumber
 
 STATUSES = ("new", "contacted", "qualified", "quoted", "nurturing", "converted", "lost")
@@ -111,7 +113,7 @@ class PublicLeadRequest(BaseModel):
     guest_count: int | None = Field(
         default=None, ge=1, le=10_000, validation_alias=AliasChoices("guest_count", "guests")
     )
-    event_date: dt.date | None = Field(
+    event_date: Day | None = Field(
         default=None, validation_alias=AliasChoices("event_date", "date")
     )
     event_type: EventType | None = None
@@ -152,7 +154,7 @@ class LeadFields(BaseModel):
     guest_count: int | None = Field(
         default=None, ge=1, le=10_000, validation_alias=AliasChoices("guest_count", "guests")
     )
-    event_date: dt.date | None = Field(
+    event_date: Day | None = Field(
         default=None, validation_alias=AliasChoices("event_date", "date")
     )
     event_type: EventType | None = None
@@ -161,7 +163,7 @@ class LeadFields(BaseModel):
     assigned_to: int | None = Field(
         default=None,
         ge=1,
-        le=2**31 - 1,
+        le=MAX_ID,
         validation_alias=AliasChoices("assigned_to", "assigned_to_id"),
         description="The id of a user of the station",
     )
@@ -295,7 +297,7 @@ class LeadBookingData(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    event_date: dt.date | None = Field(
+    event_date: Day | None = Field(
         default=None, validation_alias=AliasChoices("event_date", "date")
     )
     event_time: str | None = Field(
@@ -341,7 +343,7 @@ class SocialThreadCreate(BaseModel):
     display_name: DisplayText | None = Field(default=None, max_length=100)
     last_message: str | None = Field(default=None, max_length=5000)
     status: Literal["open", "closed"] = "open"
-    lead_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    lead_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     _platform = field_validator("platform", "status", mode="before")(_lower)
 

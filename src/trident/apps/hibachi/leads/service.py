@@ -9,7 +9,7 @@ through conversion and is final.  Every status change is recorded as an event.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trident.apps.hibachi.auth.principal import Caller
 from trident.apps.hibachi.bookings import service as bookings
 from trident.apps.hibachi.bookings.schemas import BookingCreate, LocationIn
-from trident.apps.hibachi.clock import local_today
 from trident.apps.hibachi.customers.service import find_or_create_customer
 from trident.apps.hibachi.leads import repository, scoring
 from trident.apps.hibachi.leads.nurture import CHANNEL_EVENTS, CLOSED_STATUSES, nurture_sequence
@@ -46,7 +45,7 @@ from trident.apps.hibachi.newsletter import service as newsletter
 from trident.apps.hibachi.responses import cents_to_decimal, decimal_to_cents
 from trident.apps.hibachi.runtime import HibachiRuntime
 from trident.apps.hibachi.stations import repository as stations_repository
-from trident.core.db.base import utcnow
+from trident.core.clock import today_in, utcnow
 from trident.core.errors import Conflict, NotFound, Unprocessable
 
 NEW, CONTACTED, CONVERTED = "new", "contacted", "converted"
@@ -167,7 +166,7 @@ async def rescore_by_date(rt: HibachiRuntime) -> int:
         zones = await stations_repository.active_station_zones(db)
     changed = 0
     for station_id, zone in zones:
-        today = local_today(zone)
+        today = today_in(zone)
         async with rt.unit_of_work(write=False) as db:
             leads = await repository.leads_with_event_between(
                 db,
@@ -190,7 +189,7 @@ async def rescore_by_date(rt: HibachiRuntime) -> int:
 
 async def _rescore(db: AsyncSession, lead: Lead, station: Station) -> None:
     _, interactions = await repository.event_counts(db, lead.station_id, lead.id)
-    lead.score = _breakdown(lead, local_today(station.timezone), interactions).total
+    lead.score = _breakdown(lead, today_in(station.timezone), interactions).total
 
 
 def _record(
@@ -270,7 +269,7 @@ async def public_lead(
         location=body.location,
         extra=body.metadata or {},
     )
-    lead.score = _breakdown(lead, local_today(station.timezone), 0).total
+    lead.score = _breakdown(lead, today_in(station.timezone), 0).total
     db.add(lead)
     await db.flush()
     subscriber, _ = await newsletter.subscribe(
@@ -308,7 +307,7 @@ async def create_lead(
         extra=body.metadata or {},
         assigned_to_id=body.assigned_to,
     )
-    lead.score = _breakdown(lead, local_today(caller.station.timezone), 0).total
+    lead.score = _breakdown(lead, today_in(caller.station.timezone), 0).total
     db.add(lead)
     await db.flush()
     rt.counters["leads"].labels(lead.source).inc()
@@ -322,7 +321,7 @@ async def get_lead(db: AsyncSession, caller: Caller, lead_id: int) -> LeadDetail
     lead, assignee = await _visible(db, caller.station_id, lead_id)
     total, interactions = await repository.event_counts(db, caller.station_id, lead.id)
     events = await repository.recent_events(db, caller.station_id, lead.id, RECENT_EVENTS)
-    parts = _breakdown(lead, local_today(caller.station.timezone), interactions)
+    parts = _breakdown(lead, today_in(caller.station.timezone), interactions)
     return LeadDetail(
         **lead_out(lead, assignee).model_dump(),
         score_breakdown=ScoreBreakdownOut(
@@ -335,19 +334,6 @@ async def get_lead(db: AsyncSession, caller: Caller, lead_id: int) -> LeadDetail
         event_count=total,
         events=[event_out(e) for e in events],
     )
-
-
-def created_range(
-    date_from: date | None, date_to: date | None
-) -> tuple[datetime | None, datetime | None]:
-    """The UTC instants bounding creation dates ``date_from`` to ``date_to`` inclusive."""
-    if date_from and date_to and date_to < date_from:
-        raise Unprocessable(
-            "The range ends before it starts.", details={"date_to": "must not be before date_from"}
-        )
-    start = datetime.combine(date_from, time(), tzinfo=UTC) if date_from else None
-    end = datetime.combine(date_to + timedelta(days=1), time(), tzinfo=UTC) if date_to else None
-    return start, end
 
 
 # -- changing ---------------------------------------------------------------------------

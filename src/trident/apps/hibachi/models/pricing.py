@@ -17,7 +17,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trident.apps.hibachi.db import Base
-from trident.core.db.base import TimestampMixin, UTCDateTime, utcnow
+from trident.core.clock import utcnow
+from trident.core.db.base import TimestampMixin, UTCDateTime
 
 
 class PricingConfig(Base):

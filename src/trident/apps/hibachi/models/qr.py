@@ -7,7 +7,8 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trident.apps.hibachi.db import Base
-from trident.core.db.base import TimestampMixin, UTCDateTime, utcnow
+from trident.core.clock import utcnow
+from trident.core.db.base import TimestampMixin, UTCDateTime
 
 
 class QrCampaign(TimestampMixin, Base):

@@ -26,6 +26,7 @@ from trident.apps.hibachi.newsletter.schemas import (
 from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
 from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
+from trident.core.ids import PathId
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["newsletter"])
@@ -33,7 +34,6 @@ router = APIRouter(tags=["newsletter"])
 Reader = station_caller("newsletter:read")
 Manager = station_caller("newsletter:manage")
 Sender = station_caller("campaigns:send")
-CampaignId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 LinkToken = Annotated[str, Path(min_length=1, max_length=64)]
 
 #: a transparent 1x1 GIF: the open pixel
@@ -180,7 +180,7 @@ async def create_campaign(body: CampaignCreate, caller: Manager, db: DbSession) 
 @router.get(
     "/campaigns/{campaign_id}", response_model=CampaignOut, responses=errors(401, 403, 404, 422)
 )
-async def get_campaign(campaign_id: CampaignId, caller: Reader, db: DbSession) -> CampaignOut:
+async def get_campaign(campaign_id: PathId, caller: Reader, db: DbSession) -> CampaignOut:
     """One campaign of the station."""
     return await service.get_campaign(db, caller, campaign_id)
 
@@ -191,7 +191,7 @@ async def get_campaign(campaign_id: CampaignId, caller: Reader, db: DbSession) -
     responses=errors(401, 403, 404, 409, 422),
 )
 async def update_campaign(
-    campaign_id: CampaignId, body: CampaignUpdate, caller: Manager, db: DbSession
+    campaign_id: PathId, body: CampaignUpdate, caller: Manager, db: DbSession
 ) -> CampaignOut:
     """Change a draft or scheduled campaign (409 once it is sending or sent)."""
     return await service.update_campaign(db, caller, campaign_id, body)
@@ -200,7 +200,7 @@ async def update_campaign(
 @router.delete(
     "/campaigns/{campaign_id}", status_code=204, responses=errors(401, 403, 404, 409, 422)
 )
-async def delete_campaign(campaign_id: CampaignId, caller: Manager, db: DbSession) -> Response:
+async def delete_campaign(campaign_id: PathId, caller: Manager, db: DbSession) -> Response:
     """Delete a draft or scheduled campaign (409 once it is sending or sent)."""
     await service.delete_campaign(db, caller, campaign_id)
     return Response(status_code=204)
@@ -212,7 +212,7 @@ async def delete_campaign(campaign_id: CampaignId, caller: Manager, db: DbSessio
     status_code=202,
     responses=errors(401, 403, 404, 409, 422),
 )
-async def send_campaign(campaign_id: CampaignId, caller: Sender, db: DbSession) -> SendResponse:
+async def send_campaign(campaign_id: PathId, caller: Sender, db: DbSession) -> SendResponse:
     """Send a draft to every subscriber with an address for its channel (in the background).
 
     With ``scheduled_at`` in the future the campaign is scheduled instead and goes out at
@@ -225,7 +225,7 @@ async def send_campaign(campaign_id: CampaignId, caller: Sender, db: DbSession) 
     response_model=CampaignStats,
     responses=errors(401, 403, 404, 422),
 )
-async def campaign_stats(campaign_id: CampaignId, caller: Reader, db: DbSession) -> CampaignStats:
+async def campaign_stats(campaign_id: PathId, caller: Reader, db: DbSession) -> CampaignStats:
     """Recipients, sent, failed, opened and clicked counts and rates of a campaign."""
     return await service.campaign_stats(db, caller, campaign_id)
 
@@ -236,7 +236,7 @@ async def campaign_stats(campaign_id: CampaignId, caller: Reader, db: DbSession)
     responses=errors(401, 403, 404, 422),
 )
 async def campaign_deliveries(
-    campaign_id: CampaignId,
+    campaign_id: PathId,
     caller: Reader,
     db: DbSession,
     page: PageQuery,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from trident.core.dates import Instant
 from trident.core.text import DisplayText, PhoneNumber
 
 Channel = Literal["email", "sms"]
@@ -110,7 +111,7 @@ class CampaignFields(BaseModel):
     )
     channel: Channel | None = None
     audience: AudienceIn | None = None
-    scheduled_at: AwareDatetime | None = None
+    scheduled_at: Instant | None = None
 
 
 def check_campaign(channel: str, subject: str | None, content: str) -> dict[str, str]:

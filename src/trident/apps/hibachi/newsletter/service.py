@@ -40,7 +40,7 @@ from trident.apps.hibachi.newsletter.schemas import (
     check_campaign,
 )
 from trident.apps.hibachi.runtime import HibachiRuntime
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.db.tenancy import scoped
 from trident.core.errors import Conflict, NotFound, Unprocessable
 from trident.core.jobs import queue_job

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from trident.apps.hibachi.auth.auth import OPTIONAL_AUTH, PublicStation, station_caller
 from trident.apps.hibachi.envelope import errors
@@ -17,11 +17,11 @@ from trident.apps.hibachi.pricing.schemas import (
     QuoteRequest,
 )
 from trident.core.app import DbSession
+from trident.core.ids import PathId
 
 router = APIRouter(tags=["pricing"])
 
 PricingManager = station_caller("pricing:manage")
-ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get(
@@ -81,14 +81,14 @@ async def create_menu_item(
     "/menu-items/{item_id}", response_model=MenuItemOut, responses=errors(401, 403, 404, 409, 422)
 )
 async def update_menu_item(
-    item_id: ItemId, body: MenuItemUpdate, caller: PricingManager, db: DbSession
+    item_id: PathId, body: MenuItemUpdate, caller: PricingManager, db: DbSession
 ) -> MenuItemOut:
     """Change a menu item; bookings already made keep the price they were quoted."""
     return await service.update_menu_item(db, caller.station_id, item_id, body)
 
 
 @router.delete("/menu-items/{item_id}", status_code=204, responses=errors(401, 403, 404))
-async def delete_menu_item(item_id: ItemId, caller: PricingManager, db: DbSession) -> Response:
+async def delete_menu_item(item_id: PathId, caller: PricingManager, db: DbSession) -> Response:
     """Retire a menu item (it stays on the bookings that have it)."""
     await service.delete_menu_item(db, caller.station_id, item_id)
     return Response(status_code=204)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from trident.apps.hibachi.responses import Money
+from trident.core.ids import MAX_ID
 from trident.core.text import DisplayText
 
 CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -124,9 +125,7 @@ class MenuItemUpdate(BaseModel):
 class OrderedItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    menu_item_id: int = Field(
-        ge=1, le=2**31 - 1, validation_alias=AliasChoices("menu_item_id", "id")
-    )
+    menu_item_id: int = Field(ge=1, le=MAX_ID, validation_alias=AliasChoices("menu_item_id", "id"))
     quantity: int = Field(ge=1, le=10_000)
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -19,13 +18,14 @@ from trident.apps.hibachi.qr.schemas import (
 from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
 from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
+from trident.core.dates import Day
+from trident.core.ids import PathId
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["qr"])
 
 Reader = station_caller("qr:read")
 Manager = station_caller("qr:manage")
-CampaignId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Code = Annotated[str, Path(min_length=1, max_length=64, description="The code printed in the QR")]
 NO_STORE = {"Cache-Control": "no-store, private"}
 
@@ -68,7 +68,7 @@ async def list_campaigns(
     "/campaigns/{campaign_id}", response_model=QrCampaignOut, responses=errors(401, 403, 404, 422)
 )
 async def get_campaign(
-    campaign_id: CampaignId, request: Request, caller: Reader, db: DbSession
+    campaign_id: PathId, request: Request, caller: Reader, db: DbSession
 ) -> QrCampaignOut:
     """One QR campaign with its QR image and scan count."""
     return await service.get_campaign(hibachi_runtime(request), db, caller, campaign_id)
@@ -78,7 +78,7 @@ async def get_campaign(
     "/campaigns/{campaign_id}", response_model=QrCampaignOut, responses=errors(401, 403, 404, 422)
 )
 async def update_campaign(
-    campaign_id: CampaignId,
+    campaign_id: PathId,
     body: QrCampaignUpdate,
     request: Request,
     caller: Manager,
@@ -92,7 +92,7 @@ async def update_campaign(
     "/campaigns/{campaign_id}", response_model=QrCampaignOut, responses=errors(401, 403, 404, 422)
 )
 async def deactivate_campaign(
-    campaign_id: CampaignId, request: Request, caller: Manager, db: DbSession
+    campaign_id: PathId, request: Request, caller: Manager, db: DbSession
 ) -> QrCampaignOut:
     """Deactivate a QR campaign (it and its scans stay; its code stops answering)."""
     return await service.deactivate_campaign(hibachi_runtime(request), db, caller, campaign_id)
@@ -104,11 +104,11 @@ async def deactivate_campaign(
     responses=errors(401, 403, 404, 422),
 )
 async def campaign_analytics(
-    campaign_id: CampaignId,
+    campaign_id: PathId,
     caller: Reader,
     db: DbSession,
-    date_from: Annotated[dt.date | None, Query(description="First UTC day, inclusive")] = None,
-    date_to: Annotated[dt.date | None, Query(description="Last UTC day, inclusive")] = None,
+    date_from: Annotated[Day | None, Query(description="First station day")] = None,
+    date_to: Annotated[Day | None, Query(description="Last station day")] = None,
 ) -> QrAnalytics:
     """Scans, unique visitors, scans by day and by device, referrers, last scan."""
     return await service.analytics(db, caller, campaign_id, date_from, date_to)

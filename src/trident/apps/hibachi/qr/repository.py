@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Select, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import QrCampaign, QrScan
+from trident.core.db.functions import contains, local_day
 from trident.core.db.tenancy import scoped
 
 #: an optional bound of a time range
@@ -22,10 +23,7 @@ def campaigns_query(
     if is_active is not None:
         stmt = stmt.where(QrCampaign.is_active == is_active)
     if search:
-        like = f"%{search.lower()}%"
-        stmt = stmt.where(
-            or_(func.lower(QrCampaign.name).like(like), func.lower(QrCampaign.code).like(like))
-        )
+        stmt = stmt.where(or_(contains(QrCampaign.name, search), contains(QrCampaign.code, search)))
     return stmt.order_by(QrCampaign.created_at.desc(), QrCampaign.id.desc())
 
 
@@ -97,9 +95,9 @@ async def scans_by_day(
     campaign_id: int,
     start: When,
     end: When,
+    timezone: str,
 ) -> list[tuple[date, int, int]]:
-    # DATE() of a UTC timestamp: SQLite keeps UTC text, PostgreSQL sessions run in UTC
-    day = func.date(QrScan.scanned_at, type_=Date).label("day")
+    day = local_day(QrScan.scanned_at, timezone).label("day")
     rows = await db.execute(
         select(day, func.count(QrScan.id), func.count(QrScan.visitor_hash.distinct()))
         .where(*_scans(station_id, campaign_id, start, end))

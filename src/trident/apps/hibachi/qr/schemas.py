@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from trident.core.dates import Instant
 from trident.core.text import DisplayText
 
 DeviceType = Literal["mobile", "tablet", "desktop", "bot", "unknown"]
@@ -58,7 +59,7 @@ class QrCampaignCreate(BaseModel):
     target_url: WebUrl
     description: str | None = Field(default=None, max_length=2000)
     utm: UtmIn | None = None
-    expires_at: AwareDatetime | None = None
+    expires_at: Instant | None = None
 
 
 class QrCampaignUpdate(BaseModel):
@@ -69,7 +70,7 @@ class QrCampaignUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=2000)
     utm: UtmIn | None = None
     is_active: bool | None = None
-    expires_at: AwareDatetime | None = None
+    expires_at: Instant | None = None
 
 
 class QrCampaignOut(BaseModel):

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -32,7 +32,8 @@ from trident.apps.hibachi.qr.schemas import (
     ReferrerScans,
 )
 from trident.apps.hibachi.runtime import HibachiRuntime
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
+from trident.core.dates import date_range
 from trident.core.errors import NotFound, Unprocessable
 from trident.core.ratelimit import client_ip
 from trident.core.security.totp import qr_png_data_url
@@ -239,18 +240,6 @@ async def deactivate_campaign(
     return await _one_out(rt, db, campaign)
 
 
-def _day_range(
-    date_from: date | None, date_to: date | None
-) -> tuple[datetime | None, datetime | None]:
-    if date_from is not None and date_to is not None and date_from > date_to:
-        raise Unprocessable(
-            "date_from is after date_to.", details={"date_from": "must not be after date_to"}
-        )
-    start = datetime.combine(date_from, time.min, UTC) if date_from else None
-    end = datetime.combine(date_to + timedelta(days=1), time.min, UTC) if date_to else None
-    return start, end
-
-
 async def analytics(
     db: AsyncSession,
     caller: Caller,
@@ -259,10 +248,11 @@ async def analytics(
     date_to: date | None = None,
 ) -> QrAnalytics:
     campaign = await campaign_of(db, caller, campaign_id)
-    start, end = _day_range(date_from, date_to)
+    timezone = caller.station.timezone
+    start, end = date_range(date_from, date_to, timezone=timezone).bounds()
     station, cid = caller.station_id, campaign.id
     total, unique, last = await repository.scan_totals(db, station, cid, start, end)
-    days = await repository.scans_by_day(db, station, cid, start, end)
+    days = await repository.scans_by_day(db, station, cid, start, end, timezone)
     devices = await repository.scans_by_device(db, station, cid, start, end)
     referrers = await repository.top_referrers(db, station, cid, start, end)
     by_device = {name: 0 for name in DEVICE_TYPES}

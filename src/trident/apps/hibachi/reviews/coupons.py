@@ -43,7 +43,7 @@ from trident.apps.hibachi.reviews.schemas import (
     CouponValidation,
 )
 from trident.apps.hibachi.runtime import HibachiRuntime
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.db.tenancy import get_scoped
 from trident.core.errors import Conflict, NotFound
 

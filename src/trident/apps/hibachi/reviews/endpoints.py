@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from trident.apps.hibachi.auth.auth import (
     OPTIONAL_AUTH,
@@ -36,7 +35,9 @@ from trident.apps.hibachi.reviews.schemas import (
 )
 from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
+from trident.core.dates import Day
+from trident.core.ids import MAX_ID, PathId
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["reviews"])
@@ -51,10 +52,6 @@ CouponManager = station_caller("coupons:manage")
 CouponUser = station_caller("coupons:apply", "bookings:write", any_of=True)
 Member = station_caller()
 
-MAX_ID = 2**31 - 1
-ReviewId = Annotated[int, Path(ge=1, le=MAX_ID, description="The review's id")]
-CouponId = Annotated[int, Path(ge=1, le=MAX_ID, description="The coupon's id")]
-CustomerId = Annotated[int, Path(ge=1, le=MAX_ID, description="The customer's id")]
 Rating = Annotated[int | None, Query(ge=1, le=5)]
 AnyReview = ReviewOut | PublicReviewOut
 
@@ -81,8 +78,8 @@ async def escalated_reviews(
 async def review_analytics(
     caller: Analyst,
     db: DbSession,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
 ) -> ReviewAnalytics:
     """Ratings, sources, escalations and the monthly trend, computed by the database."""
     return await service.analytics(db, caller, date_from, date_to)
@@ -147,7 +144,7 @@ async def list_coupons(
 
 
 @router.get("/coupons/{coupon_id}", response_model=CouponOut, responses=errors(401, 403, 404, 422))
-async def get_coupon(coupon_id: CouponId, caller: CouponReader, db: DbSession) -> CouponOut:
+async def get_coupon(coupon_id: PathId, caller: CouponReader, db: DbSession) -> CouponOut:
     """One coupon with its use count."""
     return await coupons.get_coupon(db, caller, coupon_id)
 
@@ -157,7 +154,7 @@ async def get_coupon(coupon_id: CouponId, caller: CouponReader, db: DbSession) -
 )
 @router.put("/coupons/{coupon_id}", response_model=CouponOut, responses=errors(401, 403, 404, 422))
 async def update_coupon(
-    coupon_id: CouponId, body: CouponUpdate, caller: CouponManager, db: DbSession
+    coupon_id: PathId, body: CouponUpdate, caller: CouponManager, db: DbSession
 ) -> CouponOut:
     """Switch a coupon off or on, move its expiry (a past time expires it), change its limit."""
     return await coupons.update_coupon(db, caller, coupon_id, body)
@@ -169,7 +166,7 @@ async def update_coupon(
     responses=errors(401, 403, 404, 422),
 )
 async def customer_reviews(
-    customer_id: CustomerId, caller: OwnReader, db: DbSession, page: PageQuery
+    customer_id: PathId, caller: OwnReader, db: DbSession, page: PageQuery
 ) -> Response:
     """A customer's reviews, newest first (a customer may read their own)."""
     stmt = await service.customer_reviews_query(db, caller, customer_id)
@@ -253,7 +250,7 @@ async def create_review(body: ReviewCreate, caller: Author, db: DbSession) -> Re
     openapi_extra=OPTIONAL_AUTH,
 )
 async def get_review(
-    review_id: ReviewId, station: PublicStation, principal: MaybePrincipal, db: DbSession
+    review_id: PathId, station: PublicStation, principal: MaybePrincipal, db: DbSession
 ) -> AnyReview:
     """A published review (staff: any review of the station, with its escalation)."""
     return await service.get_review(db, station, principal, review_id)
@@ -261,14 +258,14 @@ async def get_review(
 
 @router.put("/{review_id}", response_model=AnyReview, responses=errors(401, 403, 404, 409, 422))
 async def update_review(
-    review_id: ReviewId, body: ReviewUpdate, caller: Author, db: DbSession
+    review_id: PathId, body: ReviewUpdate, caller: Author, db: DbSession
 ) -> AnyReview:
     """The author edits their review; moderators also publish, hide and reply."""
     return await service.update_review(db, caller, review_id, body)
 
 
 @router.delete("/{review_id}", status_code=204, responses=errors(401, 403, 404, 422))
-async def delete_review(review_id: ReviewId, caller: Moderator, db: DbSession) -> Response:
+async def delete_review(review_id: PathId, caller: Moderator, db: DbSession) -> Response:
     """Delete a review for good."""
     await service.delete_review(db, caller, review_id)
     return Response(status_code=204)
@@ -280,7 +277,7 @@ async def delete_review(review_id: ReviewId, caller: Moderator, db: DbSession) -
     responses=errors(401, 403, 404, 409, 422),
 )
 async def resolve_review(
-    review_id: ReviewId,
+    review_id: PathId,
     body: ResolveRequest,
     request: Request,
     caller: Moderator,

@@ -22,6 +22,8 @@ from pydantic import (
 )
 
 from trident.apps.hibachi.responses import Money
+from trident.core.dates import Day, Instant
+from trident.core.ids import MAX_ID
 from trident.core.text import BIDI_CONTROLS, DisplayText
 
 ReviewStatus = Literal["published", "hidden"]
@@ -31,7 +33,6 @@ INTERNAL_SOURCE = "internal"
 #: a rating at or below this needs someone's attention
 ESCALATION_RATING = 2
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{2,39}$"
-MAX_ID = 2**31 - 1
 URL_PATTERN = r"^https?://[^\s\x00-\x1f\x7f]+$"
 #: what a person may type as a code (an unknown one is answered, not refused)
 TYPED_CODE_PATTERN = r"^[^\x00-\x1f\x7f]+$"
@@ -58,17 +59,6 @@ def _lower(value: object) -> object:
 
 def _upper(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
-
-
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    """An aware UTC datetime between the years 2000 and 2999 (naive means UTC)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    if not 2000 <= value.year <= 2999:
-        raise ValueError("must be between the years 2000 and 2999")
-    return value.astimezone(dt.UTC)
 
 
 # -- reviews ------------------------------------------------------------------------
@@ -196,13 +186,11 @@ class CouponUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     is_active: bool | None = None
-    expires_at: dt.datetime | None = Field(
+    expires_at: Instant | None = Field(
         default=None, description="A time in the past expires the coupon now"
     )
     max_uses: int | None = Field(default=None, ge=1, le=1_000_000)
     description: Paragraphs | None = Field(default=None, max_length=300)
-
-    _expires_at = field_validator("expires_at")(_utc)
 
 
 class CouponOut(BaseModel):
@@ -333,21 +321,12 @@ class ExternalReviewIn(BaseModel):
         default=None, max_length=5000, validation_alias=AliasChoices("comment", "content")
     )
     author_name: DisplayText | None = Field(default=None, max_length=100)
-    review_date: dt.datetime | dt.date | None = Field(
+    review_date: Instant | Day | None = Field(
         default=None, description="When it was written (default: now)"
     )
     customer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     _source = field_validator("source", mode="before")(_lower)
-
-    @field_validator("review_date")
-    @classmethod
-    def in_range(cls, value: dt.datetime | dt.date | None) -> dt.datetime | dt.date | None:
-        if isinstance(value, dt.datetime):
-            return _utc(value)
-        if isinstance(value, dt.date) and not 2000 <= value.year <= 2999:
-            raise ValueError("must be between the years 2000 and 2999")
-        return value
 
 
 class ExternalReviewSaved(ReviewOut):

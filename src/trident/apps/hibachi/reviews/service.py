@@ -36,7 +36,8 @@ from trident.apps.hibachi.reviews.schemas import (
     SourceStats,
 )
 from trident.apps.hibachi.runtime import HibachiRuntime
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
+from trident.core.dates import date_range
 from trident.core.db.tenancy import get_scoped
 from trident.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 
@@ -350,7 +351,7 @@ def _written_at(value: datetime | date | None) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value  # an Instant: already UTC
     return datetime.combine(value, time(12, 0), tzinfo=UTC)
 
 
@@ -413,22 +414,10 @@ def _set_external(review: Review, body: ExternalReviewIn) -> None:
 # -- analytics ----------------------------------------------------------------------------------
 
 
-def _bounds(
-    date_from: date | None, date_to: date | None
-) -> tuple[datetime | None, datetime | None]:
-    if date_from is not None and date_to is not None and date_to < date_from:
-        raise Unprocessable(
-            "The range ends before it starts.", details={"date_to": "must not be before date_from"}
-        )
-    start = datetime.combine(date_from, time(0), tzinfo=UTC) if date_from else None
-    end = datetime.combine(date_to + timedelta(days=1), time(0), tzinfo=UTC) if date_to else None
-    return start, end
-
-
 async def analytics(
     db: AsyncSession, caller: Caller, date_from: date | None, date_to: date | None
 ) -> ReviewAnalytics:
-    start, end = _bounds(date_from, date_to)
+    start, end = date_range(date_from, date_to, timezone=caller.station.timezone).bounds()
     station_id = caller.station_id
     (
         count,

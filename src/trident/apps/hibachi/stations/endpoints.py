@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from trident.apps.hibachi.auth.auth import SuperAdmin
 from trident.apps.hibachi.envelope import errors
@@ -11,11 +11,10 @@ from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.apps.hibachi.stations import repository, service
 from trident.apps.hibachi.stations.schemas import StationCreate, StationOut, StationUpdate
 from trident.core.app import DbSession
+from trident.core.ids import PathId
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["stations"])
-
-StationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get("", response_model=ListResponse[StationOut], responses=errors(401, 403))
@@ -40,14 +39,14 @@ async def create_station(
 
 
 @router.get("/{station_id}", response_model=StationOut, responses=errors(401, 403, 404))
-async def get_station(station_id: StationId, _admin: SuperAdmin, db: DbSession) -> StationOut:
+async def get_station(station_id: PathId, _admin: SuperAdmin, db: DbSession) -> StationOut:
     """One station (super admin)."""
     return await service.get_station(db, station_id)
 
 
 @router.put("/{station_id}", response_model=StationOut, responses=errors(401, 403, 404, 422))
 async def update_station(
-    station_id: StationId, body: StationUpdate, _admin: SuperAdmin, db: DbSession
+    station_id: PathId, body: StationUpdate, _admin: SuperAdmin, db: DbSession
 ) -> StationOut:
     """Change a station; ``status: active`` approves a registered one (super admin)."""
     return await service.update(db, station_id, body)
@@ -55,7 +54,7 @@ async def update_station(
 
 @router.delete("/{station_id}", status_code=204, responses=errors(401, 403, 404, 409))
 async def delete_station(
-    station_id: StationId, request: Request, _admin: SuperAdmin, db: DbSession
+    station_id: PathId, request: Request, _admin: SuperAdmin, db: DbSession
 ) -> Response:
     """Close a station (soft delete: its records stay) (super admin)."""
     await service.delete(hibachi_runtime(request), db, station_id)

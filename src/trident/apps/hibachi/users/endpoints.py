@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from trident.apps.hibachi.auth.auth import station_caller
 from trident.apps.hibachi.auth.schemas import UserOut
@@ -12,13 +12,13 @@ from trident.apps.hibachi.responses import ListResponse, PageQuery, list_respons
 from trident.apps.hibachi.users import repository, service
 from trident.apps.hibachi.users.schemas import UserCreate, UserUpdate
 from trident.core.app import DbSession
+from trident.core.ids import PathId
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["users"])
 
 Reader = station_caller("users:read")
 Manager = station_caller("users:manage")
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get("", response_model=ListResponse[UserOut], responses=errors(401, 403, 422))
@@ -45,19 +45,19 @@ async def create_user(body: UserCreate, caller: Manager, db: DbSession) -> UserO
 
 
 @router.get("/{user_id}", response_model=UserOut, responses=errors(401, 403, 404, 422))
-async def get_user(user_id: UserId, caller: Reader, db: DbSession) -> UserOut:
+async def get_user(user_id: PathId, caller: Reader, db: DbSession) -> UserOut:
     """One user of the station."""
     return await service.get_user(db, caller, user_id)
 
 
 @router.put("/{user_id}", response_model=UserOut, responses=errors(401, 403, 404, 409, 422))
-async def update_user(user_id: UserId, body: UserUpdate, caller: Manager, db: DbSession) -> UserOut:
+async def update_user(user_id: PathId, body: UserUpdate, caller: Manager, db: DbSession) -> UserOut:
     """Change a user's role, name, phone, password or active status."""
     return await service.update_user(db, caller, user_id, body)
 
 
 @router.delete("/{user_id}", status_code=204, responses=errors(401, 403, 404, 409))
-async def delete_user(user_id: UserId, caller: Manager, db: DbSession) -> Response:
+async def delete_user(user_id: PathId, caller: Manager, db: DbSession) -> Response:
     """Delete a user (their bookings and records stay)."""
     await service.delete_user(db, caller, user_id)
     return Response(status_code=204)

@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from trident.core.ids import MAX_ID
 from trident.core.security.passwords import NewPassword
 from trident.core.text import DisplayText, PhoneNumber
 
@@ -24,7 +25,7 @@ class UserCreate(BaseModel):
     full_name: DisplayText | None = Field(default=None, max_length=200)
     phone: PhoneNumber | None = None
     station_id: int | None = Field(
-        default=None, ge=1, le=2**31 - 1, description="Super admin only: another station"
+        default=None, ge=1, le=MAX_ID, description="Super admin only: another station"
     )
 
     _role = field_validator("role", mode="before")(_role)
@@ -38,6 +39,6 @@ class UserUpdate(BaseModel):
     full_name: DisplayText | None = Field(default=None, max_length=200)
     phone: PhoneNumber | None = None
     password: NewPassword | None = None
-    station_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    station_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     _role = field_validator("role", mode="before")(_role)

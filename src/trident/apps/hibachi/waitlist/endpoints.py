@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from trident.apps.hibachi.auth.auth import station_caller
 from trident.apps.hibachi.envelope import errors
@@ -18,6 +17,8 @@ from trident.apps.hibachi.waitlist.schemas import (
     WaitlistOut,
 )
 from trident.core.app import DbSession
+from trident.core.dates import Day
+from trident.core.ids import MAX_ID, PathId
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["waitlist"])
@@ -26,7 +27,6 @@ Reader = station_caller("waitlist:read")
 Writer = station_caller("waitlist:write")
 #: converting books the entry, so it takes both
 Converter = station_caller("waitlist:write", "bookings:write")
-EntryId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get("", response_model=ListResponse[WaitlistOut], responses=errors(401, 403, 422))
@@ -35,9 +35,9 @@ async def list_waitlist(
     db: DbSession,
     page: PageQuery,
     status: Status | None = None,
-    date_from: Annotated[dt.date | None, Query(description="Preferred date from")] = None,
-    date_to: Annotated[dt.date | None, Query(description="Preferred date to")] = None,
-    customer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    date_from: Annotated[Day | None, Query(description="Preferred date from")] = None,
+    date_to: Annotated[Day | None, Query(description="Preferred date to")] = None,
+    customer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """The station's waitlist in queue order (by preferred date, first come first)."""
     stmt = repository.list_query(
@@ -62,13 +62,13 @@ async def add_to_waitlist(
 
 
 @router.get("/{entry_id}", response_model=WaitlistOut, responses=errors(401, 403, 404, 422))
-async def get_waitlist_entry(entry_id: EntryId, caller: Reader, db: DbSession) -> WaitlistOut:
+async def get_waitlist_entry(entry_id: PathId, caller: Reader, db: DbSession) -> WaitlistOut:
     """One waitlist entry with its customer and queue position."""
     return await service.get_entry(db, caller, entry_id)
 
 
 @router.delete("/{entry_id}", status_code=204, responses=errors(401, 403, 404, 409, 422))
-async def cancel_waitlist_entry(entry_id: EntryId, caller: Writer, db: DbSession) -> Response:
+async def cancel_waitlist_entry(entry_id: PathId, caller: Writer, db: DbSession) -> Response:
     """Take an entry off the waitlist (it stays on record as cancelled); repeating is 204."""
     await service.cancel_entry(db, caller, entry_id)
     return Response(status_code=204)
@@ -81,7 +81,7 @@ async def cancel_waitlist_entry(entry_id: EntryId, caller: Writer, db: DbSession
     responses=errors(401, 403, 404, 409, 422),
 )
 async def convert_waitlist_entry(
-    entry_id: EntryId,
+    entry_id: PathId,
     request: Request,
     caller: Converter,
     db: DbSession,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from trident.apps.hibachi.models import Customer, WaitlistEntry
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.db.tenancy import scoped
 
 WAITING = "waiting"

@@ -17,6 +17,8 @@ from trident.apps.hibachi.bookings.schemas import (
     EventType,
     LocationIn,
 )
+from trident.core.dates import Day
+from trident.core.ids import MAX_ID
 from trident.core.text import DisplayText
 
 Status = Literal["waiting", "converted", "cancelled"]
@@ -25,9 +27,9 @@ Status = Literal["waiting", "converted", "cancelled"]
 class WaitlistCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    customer_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    customer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     customer: CustomerIn | None = None
-    preferred_date: dt.date = Field(
+    preferred_date: Day = Field(
         validation_alias=AliasChoices("preferred_date", "event_date", "date")
     )
     preferred_time: str | None = Field(
@@ -50,7 +52,7 @@ class WaitlistConvert(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    event_date: dt.date | None = Field(
+    event_date: Day | None = Field(
         default=None, validation_alias=AliasChoices("event_date", "date")
     )
     event_time: str | None = Field(

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trident.apps.hibachi.auth.principal import Caller
 from trident.apps.hibachi.bookings import service as bookings
 from trident.apps.hibachi.bookings.schemas import BookingCreate, CustomerBrief, LocationIn
-from trident.apps.hibachi.clock import local_today
 from trident.apps.hibachi.customers import repository as customers
 from trident.apps.hibachi.customers.service import find_or_create_customer
 from trident.apps.hibachi.models import Customer, WaitlistEntry
@@ -25,6 +24,7 @@ from trident.apps.hibachi.waitlist.schemas import (
     WaitlistCreate,
     WaitlistOut,
 )
+from trident.core.clock import today_in
 from trident.core.errors import Conflict, NotFound, Unprocessable
 
 WAITING, CONVERTED, CANCELLED = "waiting", "converted", "cancelled"
@@ -114,7 +114,7 @@ def _location(location: str | LocationIn | None) -> dict[str, str | None]:
 async def add_entry(
     rt: HibachiRuntime, db: AsyncSession, caller: Caller, body: WaitlistCreate
 ) -> WaitlistOut:
-    if body.preferred_date < local_today(caller.station.timezone):
+    if body.preferred_date < today_in(caller.station.timezone):
         raise Unprocessable(
             "The preferred date must be today or later.",
             code="invalid_preferred_date",

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import ValidationError
 
 from trident.apps.saas.ai import service
 from trident.apps.saas.ai.schemas import ChatOut, ChatRequest, ModelOut, UsageQuery, UsageStatsOut
@@ -12,7 +10,7 @@ from trident.apps.saas.envelope import errors
 from trident.apps.saas.orgs.auth import header_org
 from trident.apps.saas.runtime import saas_runtime
 from trident.core.app import DbSession
-from trident.core.errors import Unprocessable, validation_field_errors
+from trident.core.dates import Day
 from trident.core.openapi import sse_response
 
 router = APIRouter(prefix="/api/v1/ai", tags=["ai"])
@@ -51,16 +49,14 @@ async def chat_stream(body: ChatRequest, ctx: AiUser, request: Request, db: DbSe
 async def usage(
     ctx: AiReader,
     db: DbSession,
-    start: date | None = Query(None, description="First day (default: first of this month)"),
-    end: date | None = Query(None, description="Last day, inclusive (default: today)"),
+    request: Request,
+    start: Day | None = Query(None, description="First day (default: first of this month)"),
+    end: Day | None = Query(None, description="Last day, inclusive (default: today)"),
 ) -> UsageStatsOut:
     """Requests and tokens by day and by model, with the plan's quota."""
-    try:
-        query = UsageQuery(start=start, end=end)
-    except ValidationError as exc:
-        fields = validation_field_errors(exc.errors())
-        raise Unprocessable(fields[0].message if fields else "Invalid period.")
-    return await service.usage_stats(db, ctx.org.id, query)
+    query = UsageQuery(start=start, end=end)
+    clock = saas_runtime(request).clock
+    return await service.usage_stats(db, ctx.org.id, query, clock)
 
 
 @router.get("/models", response_model=list[ModelOut], responses=errors(401, 403, 404, 422))

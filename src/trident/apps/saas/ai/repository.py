@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.saas.models import AiUsageEvent, Org, User
+from trident.core.db.functions import in_period
 from trident.core.db.tenancy import scoped
 
 COUNTED = AiUsageEvent.status != "failed"
@@ -59,11 +60,13 @@ async def totals(db: AsyncSession, org_id: int, start: datetime, end: datetime) 
         ),
         AiUsageEvent,
         org_id,
-    ).where(AiUsageEvent.created_at >= start, AiUsageEvent.created_at < end, COUNTED)
+    ).where(*in_period(AiUsageEvent.created_at, start, end), COUNTED)
     return (await db.execute(stmt)).one()
 
 
-async def by_day(db: AsyncSession, org_id: int, start: datetime, end: datetime) -> list[Any]:
+async def by_day(
+    db: AsyncSession, org_id: int, start: datetime | None, end: datetime | None
+) -> list[Any]:
     day = _day().label("day")
     stmt = (
         scoped(
@@ -77,14 +80,16 @@ async def by_day(db: AsyncSession, org_id: int, start: datetime, end: datetime) 
             AiUsageEvent,
             org_id,
         )
-        .where(AiUsageEvent.created_at >= start, AiUsageEvent.created_at < end, COUNTED)
+        .where(*in_period(AiUsageEvent.created_at, start, end), COUNTED)
         .group_by(day)
         .order_by(day)
     )
     return list((await db.execute(stmt)).all())
 
 
-async def by_model(db: AsyncSession, org_id: int, start: datetime, end: datetime) -> list[Any]:
+async def by_model(
+    db: AsyncSession, org_id: int, start: datetime | None, end: datetime | None
+) -> list[Any]:
     requests = func.count(AiUsageEvent.id)
     stmt = (
         scoped(
@@ -97,7 +102,7 @@ async def by_model(db: AsyncSession, org_id: int, start: datetime, end: datetime
             AiUsageEvent,
             org_id,
         )
-        .where(AiUsageEvent.created_at >= start, AiUsageEvent.created_at < end, COUNTED)
+        .where(*in_period(AiUsageEvent.created_at, start, end), COUNTED)
         .group_by(AiUsageEvent.model, AiUsageEvent.provider)
         .order_by(requests.desc(), AiUsageEvent.model)
     )
@@ -120,7 +125,7 @@ async def by_user(
             org_id,
         )
         .join(User, User.id == AiUsageEvent.user_id)
-        .where(AiUsageEvent.created_at >= start, AiUsageEvent.created_at < end, COUNTED)
+        .where(*in_period(AiUsageEvent.created_at, start, end), COUNTED)
         .group_by(AiUsageEvent.user_id, User.email)
         .order_by(requests.desc(), AiUsageEvent.user_id)
         .limit(limit)

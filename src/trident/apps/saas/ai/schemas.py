@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ChatRequest(BaseModel):
@@ -76,16 +76,10 @@ class ModelOut(BaseModel):
 
 
 class UsageQuery(BaseModel):
+    """The period asked for; ai/service.py checks it (core/dates.py: date_range)."""
+
     start: date | None = None
     end: date | None = None
-
-    @model_validator(mode="after")
-    def ordered(self) -> UsageQuery:
-        if self.start and self.end and self.end < self.start:
-            raise ValueError("end must not be before start.")
-        if self.start and self.end and (self.end - self.start).days > 366:
-            raise ValueError("The period may span at most 366 days.")
-        return self
 
 
 class DailyUsage(BaseModel):

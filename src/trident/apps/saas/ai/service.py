@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +36,8 @@ from trident.apps.saas.orgs.auth import OrgContext
 from trident.apps.saas.runtime import SaasRuntime
 from trident.core.ai import AIProviderError, ChatMessage, UnknownModelError
 from trident.core.ai.catalog import Resolved
-from trident.core.db.base import utcnow
+from trident.core.clock import BusinessClock, utcnow
+from trident.core.dates import DateRange, date_range
 from trident.core.errors import AppError, TooManyRequests, Unprocessable
 
 log = logging.getLogger("trident.saas.ai")
@@ -250,23 +251,30 @@ def list_models(rt: SaasRuntime) -> list[ModelOut]:
     ]
 
 
-def _bounds(query: UsageQuery) -> tuple[date, date]:
-    today = utcnow().date()
+#: the longest usage report: a year, and the day more a leap year has
+MAX_USAGE_DAYS = 367
+
+
+def _period(query: UsageQuery, clock: BusinessClock) -> DateRange:
+    """This month by default; a given end alone covers its month up to that day."""
+    today = clock.today()
     end = query.end or today
     start = query.start or (end.replace(day=1) if query.end else today.replace(day=1))
-    return start, end
+    return date_range(
+        start, end, timezone=clock.timezone, names=("start", "end"), max_days=MAX_USAGE_DAYS
+    )
 
 
 def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-async def usage_stats(db: AsyncSession, org_id: int, query: UsageQuery) -> UsageStatsOut:
-    start, end = _bounds(query)
-    if end < start:
-        raise Unprocessable("end must not be before start.", code="validation_error")
-    since = datetime.combine(start, time.min, UTC)
-    until = datetime.combine(end + timedelta(days=1), time.min, UTC)
+async def usage_stats(
+    db: AsyncSession, org_id: int, query: UsageQuery, clock: BusinessClock
+) -> UsageStatsOut:
+    period = _period(query, clock)
+    start, end = period.start, period.end
+    since, until = period.bounds()
     days = [
         DailyUsage(
             date=_as_date(d),

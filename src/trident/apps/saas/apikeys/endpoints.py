@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from trident.apps.saas.apikeys import repository, service
 from trident.apps.saas.apikeys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
@@ -10,13 +10,13 @@ from trident.apps.saas.envelope import errors
 from trident.apps.saas.orgs.auth import header_org
 from trident.apps.saas.runtime import saas_runtime
 from trident.core.app import DbSession
+from trident.core.ids import PathId
 from trident.core.pagination import PageParams, fetch_page, page_params
 
 router = APIRouter(prefix="/api/v1/apikeys", tags=["api keys"])
 
 KeyReader = header_org("apikeys:read")
 KeyManager = header_org("apikeys:manage")
-KeyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.post(
@@ -46,14 +46,14 @@ async def list_keys(
 
 
 @router.delete("/{key_id}", status_code=204, responses=errors(401, 403, 404, 422))
-async def revoke_key(key_id: KeyId, ctx: KeyManager, db: DbSession) -> Response:
+async def revoke_key(key_id: PathId, ctx: KeyManager, db: DbSession) -> Response:
     """Revoke a key: it stops working at once and stays listed as revoked."""
     await service.revoke_key(db, ctx, key_id)
     return Response(status_code=204)
 
 
 @router.delete("/{key_id}/permanent", status_code=204, responses=errors(401, 403, 404, 422))
-async def delete_key(key_id: KeyId, ctx: KeyManager, db: DbSession) -> Response:
+async def delete_key(key_id: PathId, ctx: KeyManager, db: DbSession) -> Response:
     """Delete a key and its record for good."""
     await service.delete_key(db, ctx, key_id)
     return Response(status_code=204)

@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.saas.models import ApiKey
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.db.tenancy import get_scoped, scoped
 
 

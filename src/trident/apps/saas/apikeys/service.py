@@ -12,7 +12,7 @@ from trident.apps.saas.billing import repository as billing_repository
 from trident.apps.saas.billing.plans import effective_plan
 from trident.apps.saas.models import ApiKey
 from trident.apps.saas.orgs.auth import OrgContext
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.errors import Forbidden
 from trident.core.security.apikeys import display_prefix, generate_api_key, hash_token
 

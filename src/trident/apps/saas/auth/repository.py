@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.saas.models import ApiKey, AuthSession, Invitation, Membership, Org, User
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 
 
 async def user_by_email(db: AsyncSession, email: str) -> User | None:

@@ -14,7 +14,7 @@ from trident.apps.saas.auth.schemas import RegisterRequest
 from trident.apps.saas.models import ApiKey, Membership, User
 from trident.apps.saas.runtime import SaasRuntime
 from trident.core.auth.tokens import TokenPair
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.errors import Conflict, Unauthorized
 from trident.core.jobs import queue_job
 from trident.core.payments import PaymentError

@@ -19,6 +19,7 @@ from trident.apps.saas.billing.plans import PlanType, plan_for_key
 from trident.apps.saas.billing.schemas import WebhookOut
 from trident.apps.saas.models import Subscription, WebhookEvent
 from trident.core.errors import BadRequest
+from trident.core.ids import parse_id
 from trident.core.payments import (
     WebhookSignatureError,
     mark_processed,
@@ -82,9 +83,9 @@ async def _subscription_for(
     )
     if sub is not None:
         return sub
-    org_id = (obj.get("metadata") or {}).get("org_id")
-    if org_id and str(org_id).isdigit() and await repository.org_by_id(db, int(org_id)):
-        return await repository.subscription_for_org(db, int(org_id), for_update=True)
+    org_id = parse_id((obj.get("metadata") or {}).get("org_id") or "")
+    if org_id is not None and await repository.org_by_id(db, org_id):
+        return await repository.subscription_for_org(db, org_id, for_update=True)
     customer = obj.get("customer")
     org = await repository.org_by_customer(db, customer) if customer else None
     return await repository.subscription_for_org(db, org.id, for_update=True) if org else None
@@ -97,11 +98,11 @@ async def on_checkout_completed(
     if obj.get("mode") != "subscription":
         return "ignored"
     metadata = obj.get("metadata") or {}
-    org_id = metadata.get("org_id")
+    org_id = parse_id(metadata.get("org_id") or "")
     plan = plan_for_key(metadata.get("plan") or "")
-    if not (org_id and str(org_id).isdigit()) or plan is None:
+    if org_id is None or plan is None:
         return "ignored"
-    org = await repository.org_by_id(db, int(org_id))
+    org = await repository.org_by_id(db, org_id)
     if org is None:
         return "ignored"
     sub = await repository.subscription_for_org(db, org.id, for_update=True)

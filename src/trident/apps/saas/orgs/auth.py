@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Path
+from fastapi import Depends, Header
 
 from trident.apps.saas.auth.auth import AnyPrincipal
 from trident.apps.saas.auth.service import Principal
@@ -18,6 +18,7 @@ from trident.apps.saas.orgs import repository
 from trident.apps.saas.orgs.permissions import PERMISSIONS
 from trident.core.app import DbSession
 from trident.core.errors import NotFound
+from trident.core.ids import MAX_ID, PathId
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ async def org_from_header(
     principal: AnyPrincipal,
     x_current_org: Annotated[
         int,
-        Header(alias="X-Current-Org", ge=1, le=2**31 - 1, description="The organization acted in"),
+        Header(alias="X-Current-Org", ge=1, le=MAX_ID, description="The organization acted in"),
     ],
 ) -> OrgContext:
     return await _resolve(db, principal, x_current_org)
@@ -55,7 +56,7 @@ async def org_from_header(
 async def org_from_path(
     db: DbSession,
     principal: AnyPrincipal,
-    org_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    org_id: PathId,
 ) -> OrgContext:
     return await _resolve(db, principal, org_id)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Response
 
 from trident.apps.saas.auth.auth import UserPrincipal
 from trident.apps.saas.envelope import errors
@@ -18,6 +18,7 @@ from trident.apps.saas.orgs.schemas import (
     RoleUpdate,
 )
 from trident.core.app import DbSession
+from trident.core.ids import PathId
 from trident.core.pagination import PageParams, fetch_page, page_params
 
 router = APIRouter(prefix="/api/v1/orgs", tags=["organizations"])
@@ -29,7 +30,6 @@ Inviter = path_org("members:invite")
 RoleEditor = path_org("members:update")
 MemberRemover = path_org("members:read")  # leaving needs no more; the service checks the rest
 Page = Annotated[PageParams, Depends(page_params)]
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.post("", response_model=OrgOut, status_code=201, responses=errors(401, 403, 409, 422))
@@ -83,14 +83,14 @@ async def list_members(
     responses=errors(401, 403, 404, 409, 422),
 )
 async def change_role(
-    body: RoleUpdate, user_id: UserId, ctx: RoleEditor, db: DbSession
+    body: RoleUpdate, user_id: PathId, ctx: RoleEditor, db: DbSession
 ) -> MemberOut:
     """Change a member's role; only owners grant or take away ownership."""
     return await service.change_role(db, ctx, user_id, body.role)
 
 
 @router.delete("/{org_id}/members/{user_id}", status_code=204, responses=errors(401, 403, 404, 409))
-async def remove_member(user_id: UserId, ctx: MemberRemover, db: DbSession) -> Response:
+async def remove_member(user_id: PathId, ctx: MemberRemover, db: DbSession) -> Response:
     """Remove a member (owner, admin), or leave (any member removing themself)."""
     await service.remove_member(db, ctx, user_id)
     return Response(status_code=204)
@@ -114,9 +114,7 @@ async def list_invitations(
 @router.delete(
     "/{org_id}/invitations/{invitation_id}", status_code=204, responses=errors(401, 403, 404)
 )
-async def revoke_invitation(
-    invitation_id: Annotated[int, Path(ge=1, le=2**31 - 1)], ctx: Inviter, db: DbSession
-) -> Response:
+async def revoke_invitation(invitation_id: PathId, ctx: Inviter, db: DbSession) -> Response:
     """Withdraw a pending invitation (owner, admin)."""
     await service.revoke_invitation(db, ctx, invitation_id)
     return Response(status_code=204)

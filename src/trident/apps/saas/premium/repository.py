@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.saas.models import AiUsageEvent, ApiKey, Invitation, Membership
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.db.tenancy import scoped
 
 

@@ -22,7 +22,7 @@ from trident.apps.saas.premium.schemas import (
     WhiteLabelOut,
     WhiteLabelUpdate,
 )
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 
 ANALYTICS_DAYS = 30
 
