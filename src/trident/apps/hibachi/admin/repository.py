@@ -16,13 +16,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import AuditLog, ErrorLog, NotificationGroup, Role, User
+from trident.core.db.functions import contains
 from trident.core.db.tenancy import scoped
-
-
-def _contains(column: Any, text: str) -> Any:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped}%", escape="\\")
-
 
 # -- error logs ------------------------------------------------------------------------
 
@@ -47,7 +42,7 @@ def error_logs_query(
     if level is not None:
         stmt = stmt.where(ErrorLog.level == level)
     if path:
-        stmt = stmt.where(_contains(ErrorLog.path, path))
+        stmt = stmt.where(contains(ErrorLog.path, path))
     if status_code is not None:
         stmt = stmt.where(ErrorLog.status_code == status_code)
     if request_id is not None:
@@ -90,7 +85,7 @@ def audit_logs_query(
     if method is not None:
         stmt = stmt.where(AuditLog.method == method)
     if path:
-        stmt = stmt.where(_contains(AuditLog.path, path))
+        stmt = stmt.where(contains(AuditLog.path, path))
     if since is not None:
         stmt = stmt.where(AuditLog.created_at >= since)
     if until is not None:

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import Booking, Customer
+from trident.core.db.functions import contains
 from trident.core.db.tenancy import scoped
 
 SORTS = {
@@ -55,12 +56,11 @@ def list_keys(
     if event_type is not None:
         stmt = stmt.where(Booking.event_type == event_type)
     if search:
-        like = f"%{search.lower()}%"
         stmt = stmt.join(Customer, Customer.id == Booking.customer_id).where(
             or_(
-                func.lower(Booking.reference_number).like(like),
-                func.lower(Customer.name).like(like),
-                func.lower(Booking.location).like(like),
+                contains(Booking.reference_number, search),
+                contains(Customer.name, search),
+                contains(Booking.location, search),
             )
         )
     columns = SORTS[sort]

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, extract
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import Booking, BookingStatus, Customer
+from trident.core.db.functions import contains
 from trident.core.db.tenancy import scoped
 
 SORTS = {"created_at": Customer.created_at, "name": Customer.name}
@@ -50,10 +51,6 @@ async def by_provider_id(db: AsyncSession, station_id: int, provider_id: str) ->
     )
 
 
-def _escaped(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def list_query(
     station_id: int,
     *,
@@ -68,8 +65,7 @@ def list_query(
     phone is exactly the one whose blind index is given; within a spend range."""
     stmt = scoped(select(Customer), Customer, station_id)
     if search:
-        like = f"%{_escaped(search.lower())}%"
-        matches: list[ColumnElement[bool]] = [func.lower(Customer.name).like(like, escape="\\")]
+        matches: list[ColumnElement[bool]] = [contains(Customer.name, search)]
         if email_hash:
             matches.append(Customer.email_hash == email_hash)
         if phone_hash:

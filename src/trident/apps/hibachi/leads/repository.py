@@ -11,6 +11,7 @@ from sqlalchemy import Select, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import Lead, LeadEvent, Role, SocialThread, User
+from trident.core.db.functions import contains
 from trident.core.db.tenancy import scoped
 
 SORTS = {
@@ -57,12 +58,11 @@ def list_query(
     if min_score is not None:
         stmt = stmt.where(Lead.score >= min_score)
     if search:
-        like = f"%{search.lower()}%"
-        matches = [func.lower(Lead.name).like(like), func.lower(Lead.email).like(like)]
+        matches = [contains(Lead.name, search), contains(Lead.email, search)]
         digits = re.sub(r"\D", "", search)
         if len(digits) >= 3:
             # phones are stored as E.164: match the digits whatever the typed format
-            matches.append(Lead.phone.like(f"%{digits}%"))
+            matches.append(contains(Lead.phone, digits))
         stmt = stmt.where(or_(*matches))
     column = SORTS[sort]
     primary = column.desc() if descending else column.asc()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import Campaign, CampaignDelivery, Subscriber
 from trident.core.db.base import UTCDateTime
+from trident.core.db.functions import contains
 from trident.core.db.tenancy import scoped
 
 SUBSCRIBED = "subscribed"
@@ -48,11 +49,10 @@ def subscribers_query(
     if source is not None:
         stmt = stmt.where(Subscriber.source == source)
     if search:
-        like = f"%{search.lower()}%"
         digits = "".join(c for c in search if c.isdigit())
-        matches = [func.lower(Subscriber.email).like(like), func.lower(Subscriber.name).like(like)]
+        matches = [contains(Subscriber.email, search), contains(Subscriber.name, search)]
         if len(digits) >= 3:  # a phone fragment, not the digit of a name
-            matches.append(Subscriber.phone.like(f"%{digits}%"))
+            matches.append(contains(Subscriber.phone, digits))
         stmt = stmt.where(or_(*matches))
     return stmt.order_by(Subscriber.created_at.desc(), Subscriber.id.desc())
 

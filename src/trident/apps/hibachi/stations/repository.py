@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import Booking, Station, StationStatus, User
+from trident.core.db.functions import contains, starts_with
 
 
 async def active_station_zones(db: AsyncSession) -> list[tuple[int, str]]:
@@ -21,7 +22,7 @@ async def active_station_zones(db: AsyncSession) -> list[tuple[int, str]]:
 
 
 async def codes_like(db: AsyncSession, base: str) -> set[str]:
-    return set(await db.scalars(select(Station.code).where(Station.code.like(f"{base}%"))))
+    return set(await db.scalars(select(Station.code).where(starts_with(Station.code, base))))
 
 
 async def code_taken(db: AsyncSession, code: str) -> bool:
@@ -51,8 +52,7 @@ def stations_query(status: str | None, search: str | None) -> Select[Any]:
     else:
         stmt = stmt.where(Station.status != StationStatus.DELETED)
     if search:
-        like = f"%{search.lower()}%"
-        stmt = stmt.where(func.lower(Station.name).like(like) | Station.code.like(like))
+        stmt = stmt.where(contains(Station.name, search) | contains(Station.code, search))
     return stmt.order_by(Station.id)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import Role, Station, User
+from trident.core.db.functions import contains
 
 
 def users_query(
@@ -24,8 +25,7 @@ def users_query(
     if active is not None:
         stmt = stmt.where(User.is_active.is_(active))
     if search:
-        like = f"%{search.lower()}%"
-        stmt = stmt.where(or_(User.email.like(like), User.full_name.ilike(like)))
+        stmt = stmt.where(or_(contains(User.email, search), contains(User.full_name, search)))
     return stmt.order_by(User.id)
 
 

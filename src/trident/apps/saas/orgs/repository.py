@@ -8,6 +8,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.saas.models import Invitation, Membership, Org, Subscription, User
+from trident.core.db.functions import starts_with
 
 
 def _member_count() -> Any:
@@ -60,7 +61,7 @@ async def slug_taken(db: AsyncSession, slug: str, *, except_org: int | None = No
 
 
 async def slugs_like(db: AsyncSession, base: str) -> set[str]:
-    rows = await db.scalars(select(Org.slug).where(Org.slug.like(f"{base}%")))
+    rows = await db.scalars(select(Org.slug).where(starts_with(Org.slug, base)))
     return set(rows)
 
 
