@@ -31,7 +31,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -39,11 +39,11 @@ import pyotp
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from tests.hibachi.helpers import PASSWORD, Actor, Client
+from tests.hibachi.helpers import PASSWORD, Actor, Client, business_today
 from tests.hibachi.test_admin import add_failing_routes
 from tests.reliability.matrix import Call, Prepare, Row
-from trident.apps.hibachi.clock import local_today
 from trident.apps.hibachi.models import OutboxMessage
+from trident.core.clock import today_in
 
 IDENTITIES = (
     "anonymous",
@@ -150,6 +150,11 @@ def public_station(status: int, *, names_record: bool = False) -> dict[str, int]
     return expect
 
 
+def optional_credentials(status: int) -> dict[str, int]:
+    """A public route that reads credentials when sent (a revoked key is 401)."""
+    return {**public(status), "revoked_key": 401}
+
+
 def signed_in(status: int) -> dict[str, int]:
     """Any caller with valid credentials, in their own station."""
     return {**public(status), **NOBODY}
@@ -214,7 +219,7 @@ def phone() -> str:
 def _slots() -> Iterator[tuple[str, str]]:
     """Free (date, time) pairs: future days, the default slot times, no Mondays (the
     default closed day: the outsider's station keeps the default calendar)."""
-    day = date.today() + timedelta(days=2)
+    day = business_today() + timedelta(days=2)
     while True:
         if day.weekday() != 0:
             for start in ("12:00", "15:00", "18:00", "21:00"):
@@ -323,7 +328,7 @@ class World:
 
     async def completed_booking(self) -> int:
         """A booking of the customer held today and completed (today has 24 slots)."""
-        today = local_today(self.timezone).isoformat()
+        today = today_in(self.timezone).isoformat()
         booking = await self.book(date=today, time=None)
         for status in ("confirmed", "completed"):
             await self.api("PUT", f"/api/v1/bookings/{booking}", json={"status": status})
@@ -766,12 +771,15 @@ HEALTH: dict[tuple[str, str], Row] = {
         "/ready",
         "/live",
         "/metrics",
-        "/info",
         "/health/db",
         "/api/health/db",
         "/health/workers",
-        "/health/features",
     )
+} | {
+    # a status for anyone, more for operators: credentials are read, so a revoked key
+    # is refused as everywhere else
+    ("GET", path): Row(optional_credentials(200))
+    for path in ("/info", "/health/features")
 }
 
 AUTH: dict[tuple[str, str], Row] = {

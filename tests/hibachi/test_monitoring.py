@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.hibachi.helpers import Client
 
 
@@ -40,8 +42,16 @@ async def test_workers_health(client: Client) -> None:
     assert body["mode"] in ("in-process", "redis-stream")
 
 
-async def test_features(client: Client) -> None:
+async def test_features_say_only_a_status_to_anonymous_callers(client: Client) -> None:
     response = await client.get("/health/features")
+    assert response.status_code == 200
+    assert response.json() == {"status": "healthy"}
+
+
+async def test_features_in_full_for_an_operator(client: Client) -> None:
+    admin = await client.staff("admin")
+    response = await client.get("/health/features", headers=admin.headers())
+    assert response.status_code == 200
     body = response.json()
     assert body["features"]["mfa"] == "enabled"
     assert body["features"]["audit_logging"] == "enabled"
@@ -49,14 +59,31 @@ async def test_features(client: Client) -> None:
     assert body["providers"]["payments"] == "local"
 
 
-async def test_info(client: Client) -> None:
+async def test_features_stay_minimal_for_staff_without_monitoring(client: Client) -> None:
+    staff = await client.staff("staff")
+    response = await client.get("/health/features", headers=staff.headers())
+    assert response.json() == {"status": "healthy"}
+
+
+async def test_info_for_anonymous_callers(client: Client) -> None:
     response = await client.get("/info")
+    assert response.status_code == 200
+    assert response.json() == {
+        "name": "MyHibachi API",
+        "status": "ok",
+        "api_versions": ["v1"],
+        "docs_url": "/docs",
+        "redoc_url": "/redoc",
+        "openapi_url": "/openapi.json",
+    }
+
+
+async def test_info_for_an_operator(client: Client) -> None:
+    admin = await client.staff("admin")
+    response = await client.get("/info", headers=admin.headers())
     body = response.json()
-    assert (body["name"], body["api_versions"], body["docs_url"]) == (
-        "MyHibachi API",
-        ["v1"],
-        "/docs",
-    )
+    assert (body["version"], body["environment"]) == ("1.0.0", "test")
+    assert body["providers"]["payments"] == "local"
 
 
 async def test_metrics(client: Client) -> None:
@@ -64,6 +91,26 @@ async def test_metrics(client: Client) -> None:
     response = await client.get("/metrics")
     assert response.status_code == 200
     assert 'http_requests_total{app="hibachi"' in response.text
+
+
+class TestMetricsToken:
+    @pytest.fixture
+    def settings_overrides(self) -> dict[str, object]:
+        return {"metrics_token": "scrape-" + "m" * 24}
+
+    async def test_metrics_need_the_token(self, client: Client) -> None:
+        response = await client.get("/metrics")
+        assert response.status_code == 401
+        assert response.json()["code"] == "not_authenticated"
+        wrong = await client.get("/metrics", headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+
+    async def test_metrics_with_the_token(self, client: Client) -> None:
+        response = await client.get(
+            "/metrics", headers={"Authorization": "Bearer scrape-" + "m" * 24}
+        )
+        assert response.status_code == 200
+        assert "http_requests_total" in response.text
 
 
 async def test_rate_limit_status_for_a_signed_in_user(client: Client) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hmac
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -13,7 +14,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trident.core.errors import ErrorRenderer, UnhandledHook, install_error_handlers
+from trident.core.config import CoreSettings
+from trident.core.errors import (
+    ErrorRenderer,
+    Forbidden,
+    Unauthorized,
+    UnhandledHook,
+    install_error_handlers,
+)
 from trident.core.observability.logging import configure_logging
 from trident.core.observability.middleware import RequestContextMiddleware
 from trident.core.openapi import document_errors
@@ -60,6 +68,22 @@ class LiveStatus(BaseModel):
 HealthEndpoint = Callable[[Request], Any]
 
 
+def check_metrics_access(settings: CoreSettings, authorization: str | None) -> None:
+    """``/metrics`` shows traffic, errors and job queues: with ``METRICS_TOKEN`` set it
+    needs ``Authorization: Bearer <token>``; without one it is open only outside
+    production."""
+    token = settings.metrics_token.get_secret_value()
+    if not token:
+        if settings.environment == "production":
+            raise Forbidden(
+                "Metrics are off: set METRICS_TOKEN to scrape them.", code="metrics_disabled"
+            )
+        return
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), token):
+        raise Unauthorized("Send the metrics token as a bearer token.", code="not_authenticated")
+
+
 def health_router(
     version: str,
     *,
@@ -102,7 +126,9 @@ def health_router(
         responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
     )
     async def metrics(request: Request) -> Response:
-        body, content_type = runtime_of(request).metrics.render()
+        runtime = runtime_of(request)
+        check_metrics_access(runtime.settings, request.headers.get("authorization"))
+        body, content_type = runtime.metrics.render()
         return Response(body, media_type=content_type)
 
     return router

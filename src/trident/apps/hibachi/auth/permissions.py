@@ -37,7 +37,10 @@ MARKETING = {
     "analytics:read",
     "users:read",
 }
+#: diagnostics beyond a status: versions, environment, providers (/info, /health/features)
+MONITORING = "monitoring:read"
 ADMINISTRATION = {
+    MONITORING,
     "users:manage",
     "apikeys:manage",
     "pricing:manage",

@@ -5,6 +5,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from trident.apps.hibachi.auth.auth import OPTIONAL_AUTH, MaybePrincipal
+from trident.apps.hibachi.auth.permissions import MONITORING
+from trident.apps.hibachi.auth.principal import Principal
 from trident.apps.hibachi.envelope import errors
 from trident.apps.hibachi.monitoring import service
 from trident.apps.hibachi.monitoring.schemas import (
@@ -26,10 +29,22 @@ async def health(request: Request) -> Any:
     return await service.health(hibachi_runtime(request))
 
 
-@router.get("/info", response_model=InfoOut)
-async def info(request: Request) -> InfoOut:
-    """The app, its version and which provider serves each integration."""
-    return service.info(hibachi_runtime(request))
+def _operator(principal: Principal | None) -> bool:
+    """Diagnostics beyond a status are for the platform's operators only."""
+    return principal is not None and principal.can(MONITORING)
+
+
+@router.get(
+    "/info",
+    response_model=InfoOut,
+    response_model_exclude_none=True,
+    responses=errors(401),
+    openapi_extra=OPTIONAL_AUTH,
+)
+async def info(request: Request, principal: MaybePrincipal) -> InfoOut:
+    """The app and where its docs are; with ``monitoring:read``, also its version,
+    environment and which provider serves each integration."""
+    return service.info(hibachi_runtime(request), detailed=_operator(principal))
 
 
 @router.get(
@@ -68,10 +83,17 @@ async def workers_health(request: Request) -> Any:
     )
 
 
-@router.get("/health/features", response_model=FeaturesOut)
-async def features_health(request: Request) -> FeaturesOut:
-    """Which features are on and which provider serves each."""
-    return service.features(hibachi_runtime(request))
+@router.get(
+    "/health/features",
+    response_model=FeaturesOut,
+    response_model_exclude_none=True,
+    responses=errors(401),
+    openapi_extra=OPTIONAL_AUTH,
+)
+async def features_health(request: Request, principal: MaybePrincipal) -> FeaturesOut:
+    """A status; with ``monitoring:read``, which features are on and which provider
+    serves each."""
+    return service.features(hibachi_runtime(request), detailed=_operator(principal))
 
 
 @monitoring_router.get(

@@ -35,22 +35,28 @@ class WorkersHealthOut(BaseModel):
 
 
 class FeaturesOut(BaseModel):
+    """Anonymous callers see ``status`` only; operators (``monitoring:read``) see all."""
+
     status: str
-    features: dict[str, str]
-    providers: dict[str, str]
+    features: dict[str, str] | None = None
+    providers: dict[str, str] | None = None
 
 
 class InfoOut(BaseModel):
+    """Anonymous callers see the name, status and where the docs are; operators
+    (``monitoring:read``) also see the version, environment and providers."""
+
     name: str
-    app: str
-    version: str
-    environment: str
+    status: str = "ok"
     api_versions: list[str]
     docs_url: str
     redoc_url: str
     openapi_url: str
-    providers: dict[str, str]
-    timestamp: str
+    app: str | None = None
+    version: str | None = None
+    environment: str | None = None
+    providers: dict[str, str] | None = None
+    timestamp: str | None = None
 
 
 class WindowOut(BaseModel):

@@ -18,7 +18,7 @@ from trident.apps.hibachi.monitoring.schemas import (
     WorkersHealthOut,
 )
 from trident.apps.hibachi.runtime import HibachiRuntime
-from trident.core.db.base import utcnow
+from trident.core.clock import utcnow
 from trident.core.ratelimit import RateLimitResult
 
 
@@ -76,7 +76,7 @@ async def health(rt: HibachiRuntime) -> HealthOut:
         app=rt.app_name,
         version=VERSION,
         environment=rt.settings.environment,
-        uptime_seconds=int(time.time() - rt.started_at),
+        uptime_seconds=rt.uptime_seconds,
         database="connected" if database_ok else "disconnected",
         redis=redis,
         external_services={
@@ -123,7 +123,9 @@ async def workers_health(rt: HibachiRuntime) -> WorkersHealthOut:
     )
 
 
-def features(rt: HibachiRuntime) -> FeaturesOut:
+def features(rt: HibachiRuntime, *, detailed: bool) -> FeaturesOut:
+    if not detailed:
+        return FeaturesOut(status="healthy")
     names = providers(rt)
     return FeaturesOut(
         status="healthy",
@@ -142,18 +144,24 @@ def features(rt: HibachiRuntime) -> FeaturesOut:
     )
 
 
-def info(rt: HibachiRuntime) -> InfoOut:
-    return InfoOut(
+def info(rt: HibachiRuntime, *, detailed: bool) -> InfoOut:
+    public = InfoOut(
         name="MyHibachi API",
-        app=rt.app_name,
-        version=VERSION,
-        environment=rt.settings.environment,
         api_versions=["v1"],
         docs_url="/docs",
         redoc_url="/redoc",
         openapi_url="/openapi.json",
-        providers=providers(rt),
-        timestamp=_now(),
+    )
+    if not detailed:
+        return public
+    return public.model_copy(
+        update={
+            "app": rt.app_name,
+            "version": VERSION,
+            "environment": rt.settings.environment,
+            "providers": providers(rt),
+            "timestamp": _now(),
+        }
     )
 
 
