@@ -140,3 +140,21 @@ async def test_openapi_documents_the_envelope_for_validation_and_bad_bodies(
     assert create["422"]["content"]["application/json"]["schema"] == envelope
     assert create["400"]["content"]["application/json"]["schema"] == envelope
     assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    ("page", "asset"),
+    [
+        ("/docs", "/docs/static/swagger-ui-bundle.js"),
+        ("/redoc", "/docs/static/redoc.standalone.js"),
+    ],
+)
+async def test_docs_pages_load_only_from_this_app(client: Client, page: str, asset: str) -> None:
+    response = await client.get(page)
+    assert response.status_code == 200
+    assert "https://" not in response.text and "http://" not in response.text
+    assert asset in response.text
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    script = await client.get(asset)
+    assert script.status_code == 200
+    assert len(script.content) > 100_000

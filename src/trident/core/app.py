@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.core.config import CoreSettings
+from trident.core.docs import install_docs
 from trident.core.errors import (
     ErrorRenderer,
     Forbidden,
@@ -178,11 +179,12 @@ def create_base_app(
         description=description,
         version=version,
         lifespan=lifespan,
-        docs_url="/docs",
-        redoc_url="/redoc",
+        docs_url=None,  # served from local assets by install_docs
+        redoc_url=None,
         openapi_url="/openapi.json",
         openapi_tags=openapi_tags,
     )
+    install_docs(app)
     app.state.runtime = runtime
     responder = install_error_handlers(app, renderer, on_unhandled)
 
