@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
@@ -32,7 +33,15 @@ if BACKEND == "postgres" and not TEST_DATABASE_URL:
 
 
 def redis_url() -> str:
-    return TEST_REDIS_URL if BACKEND == "postgres" else ""
+    """TEST_REDIS_URL, on a Redis database of this xdist worker's own (every test
+    flushes it): worker gw0 takes the URL's database, gw1 the one below, and so on."""
+    if BACKEND != "postgres":
+        return ""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker.removeprefix("gw")) if worker.removeprefix("gw").isdigit() else 0
+    url = urlsplit(TEST_REDIS_URL)
+    database = int(url.path.strip("/") or 0)
+    return urlunsplit(url._replace(path=f"/{(database - index) % 16}"))
 
 
 async def _create_pg_database(name: str) -> str:

@@ -102,6 +102,10 @@ def serve(
             spec.module("commands").ensure_admin(settings, settings.admin_email, admin_password)
         )
         console.print(f"[cyan]{app}[/]: {message}")
+    # uvicorn drains on SIGINT/SIGTERM and then re-raises the signal it caught; with
+    # these handlers that re-raise is a clean exit 0, not a death by signal (130, 143)
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    signal.signal(signal.SIGINT, _exit_cleanly)
     uvicorn.run(
         spec.factory,
         factory=True,
@@ -112,6 +116,14 @@ def serve(
         log_config=None,
         timeout_graceful_shutdown=30,
     )
+
+
+#: how a child that was asked to stop may end: on its own, or by the signal it was sent
+CLEAN_EXITS = {0, -signal.SIGTERM, -signal.SIGINT}
+
+
+def _exit_cleanly(*_: object) -> None:
+    raise SystemExit(0)
 
 
 def _serve_all(host: str, demo: bool) -> None:
@@ -130,12 +142,11 @@ def _serve_all(host: str, demo: bool) -> None:
             child.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
-    try:
-        codes = [child.wait() for child in children]
-    except KeyboardInterrupt:
-        stop()
-        codes = [child.wait() for child in children]
-    raise typer.Exit(max(codes))
+    # Ctrl-C reaches the children too (one process group): each drains on its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    codes = [child.wait() for child in children]
+    failed = [code for code in codes if code not in CLEAN_EXITS]
+    raise typer.Exit(failed[0] if failed else 0)
 
 
 @cli.command()

@@ -37,6 +37,10 @@ REVIEW_COMMENTS = {
     3: "Good food, but the chef arrived 30 minutes late.",
     2: "Food was cold by the time the second table was served.",
 }
+#: what a developer signs in with; printed by every ``make serve``
+DEMO_ACCOUNTS = f"demo users (password {DEMO_PASSWORD}): " + ", ".join(
+    f"{e} ({r.value})" for e, _n, r in DEMO_USERS
+)
 
 
 async def _default_station(rt: HibachiRuntime, db) -> Station:  # type: ignore[no-untyped-def]
@@ -87,7 +91,7 @@ async def seed(settings: HibachiSettings) -> list[str]:
     try:
         async with runtime.unit_of_work() as db:
             if await db.scalar(select(User.id).where(User.email == DEMO_USERS[0][0])):
-                return ["demo data already present"]
+                return ["demo data already present", DEMO_ACCOUNTS]
             with Progress() as progress:
                 task = progress.add_task("seeding hibachi", total=5)
                 station = await _default_station(runtime, db)
@@ -233,8 +237,7 @@ async def seed(settings: HibachiSettings) -> list[str]:
                 progress.advance(task)
             return [
                 f"demo station: {station.name} (code {station.code}, id {station.id})",
-                f"demo users (password {DEMO_PASSWORD}): "
-                + ", ".join(f"{e} ({r.value})" for e, _n, r in DEMO_USERS),
+                DEMO_ACCOUNTS,
                 f"demo data: {len(customers)} customers, {len(bookings)} bookings, 25 leads, "
                 "reviews of completed bookings",
             ]

@@ -19,7 +19,7 @@ from trident.apps.saas.models import (
 )
 from trident.apps.saas.runtime import SaasRuntime
 from trident.core.clock import utcnow
-from trident.core.security.apikeys import display_prefix, generate_api_key, hash_token
+from trident.core.security.apikeys import derived_api_key, display_prefix, hash_token
 from trident.core.security.passwords import hash_password
 
 DEMO_PASSWORD = "DemoPass123!"
@@ -54,6 +54,20 @@ async def ensure_admin(settings: SaasSettings, email: str, password: str) -> str
         await runtime.db.dispose()
 
 
+def demo_api_key(settings: SaasSettings, runtime: SaasRuntime) -> str:
+    return derived_api_key(settings.api_key_prefix, runtime.api_key_secret, "saas-demo")
+
+
+def demo_accounts(settings: SaasSettings, runtime: SaasRuntime) -> list[str]:
+    """What a developer signs in with; printed by every ``make serve``."""
+    return [
+        f"demo users (password {DEMO_PASSWORD}): "
+        + ", ".join(f"{e} ({r})" for e, _n, r in DEMO_USERS),
+        "demo org: Demo Company (slug demo-company, plan PRO)",
+        f"demo API key for X-API-Key: {demo_api_key(settings, runtime)}",
+    ]
+
+
 async def seed(settings: SaasSettings) -> list[str]:
     """Demo users, an org on Pro with an API key, and a month of AI usage. Runs once."""
     runtime = SaasRuntime(settings)
@@ -61,7 +75,7 @@ async def seed(settings: SaasSettings) -> list[str]:
     try:
         async with runtime.unit_of_work() as db:
             if await db.scalar(select(User.id).where(User.email == DEMO_USERS[0][0])):
-                return ["demo data already present"]
+                return ["demo data already present", *demo_accounts(settings, runtime)]
             with Progress() as progress:
                 task = progress.add_task("seeding saas", total=4)
                 hashed = await hash_password(DEMO_PASSWORD)
@@ -82,7 +96,7 @@ async def seed(settings: SaasSettings) -> list[str]:
                 db.add(Subscription(org_id=org.id, plan="PRO", status="active", provider="seed"))
                 progress.advance(task)
 
-                token = generate_api_key(settings.api_key_prefix)
+                token = demo_api_key(settings, runtime)
                 db.add(
                     ApiKey(
                         org_id=org.id,
@@ -113,12 +127,7 @@ async def seed(settings: SaasSettings) -> list[str]:
                             )
                         )
                 progress.advance(task)
-            lines += [
-                f"demo users (password {DEMO_PASSWORD}): "
-                + ", ".join(f"{e} ({r})" for e, _n, r in DEMO_USERS),
-                f"demo org: Demo Company (id {org.id}, plan PRO)",
-                f"demo API key for X-API-Key (shown once): {token}",
-            ]
+            lines += demo_accounts(settings, runtime)
     finally:
         await runtime.db.dispose()
     return lines

@@ -17,6 +17,15 @@ def generate_api_key(prefix: str) -> str:
     return f"{prefix}_{body}"
 
 
+def derived_api_key(prefix: str, secret: str, purpose: str) -> str:
+    """A key of the same shape, derived from the install's secret: the demo data's key
+    is the same on every ``make serve`` of one install (so it can be shown each time
+    although only its hash is stored), and unguessable without that secret."""
+    digest = hmac.new(secret.encode(), f"derived-key:{purpose}".encode(), hashlib.sha512).digest()
+    body = "".join(_ALPHABET[byte % len(_ALPHABET)] for byte in digest[:SECRET_LENGTH])
+    return f"{prefix}_{body}"
+
+
 def display_prefix(token: str) -> str:
     """What lists show so a person can tell keys apart; reveals ~5 random chars only."""
     return token[:DISPLAY_LENGTH]
