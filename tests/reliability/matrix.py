@@ -8,8 +8,9 @@ The module provides:
   tenant, a revoked API key;
 - ``async build_world(client)``: creates those callers through the API and returns
   an object whose ``headers(identity)`` are the caller's credentials;
-- ``ROWS``: ``{(METHOD, path template): Row}`` for every operation in the app's
-  OpenAPI document.  A route without a row, or a row without a route, fails.
+- ``ROWS``: ``{(METHOD, path template): Row}`` for every operation the app answers,
+  aliases left out of its OpenAPI document included.  A route without a row, or a
+  row without a route, fails.
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+
+from trident.core.docs import DOCS_URL, REDOC_URL
+from trident.core.openapi import routed_operations
+from trident.core.payments.local_pages import LOCAL_PAGES_PREFIX
+
+#: pages for a browser, not API operations: the documentation (the same HTML for
+#: everyone, tests/browser) and the local payment provider's checkout
+#: (tests/core/test_local_payments.py)
+DOCS_PAGES = (DOCS_URL, REDOC_URL, LOCAL_PAGES_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -49,11 +59,13 @@ class Row:
 
 
 def operations(app: FastAPI) -> set[tuple[str, str]]:
+    """Every operation the app answers, published or alias (an alias left out of the
+    OpenAPI document must be guarded exactly as its published path)."""
     return {
-        (method.upper(), path)
-        for path, ops in app.openapi()["paths"].items()
-        for method in ops
-        if method in {"get", "post", "put", "patch", "delete"}
+        (operation.method, operation.path)
+        for operation in routed_operations(app)
+        if operation.method in {"GET", "POST", "PUT", "PATCH", "DELETE"}
+        and not operation.path.startswith(DOCS_PAGES)
     }
 
 

@@ -4,16 +4,17 @@ FastAPI documents its own 422 body (``HTTPValidationError``) while every Trident
 app answers validation errors in its own envelope; and the statuses the core
 itself answers (429 rate limit, 503 database down, 400/413 for bodies) belong to
 every operation.  ``document_errors`` adds them all in the app's envelope.
-``allowed_methods`` answers 405's ``Allow`` from the same document.
+``allowed_methods`` answers 405's ``Allow`` from the app's routes.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, routing
 from pydantic import BaseModel
 
 FASTAPI_VALIDATION = "#/components/schemas/HTTPValidationError"
@@ -107,18 +108,52 @@ def _patterns(
     return compiled
 
 
+@dataclass(frozen=True, slots=True)
+class RoutedOperation:
+    method: str
+    path: str
+    published: bool  # in the OpenAPI document (False: an alias, the docs pages)
+
+
+def routed_operations(app: FastAPI) -> list[RoutedOperation]:
+    """Every operation the app answers, with the prefixes of included routers applied
+    (FastAPI keeps included routers lazy, so ``app.routes`` does not list them)."""
+    out = []
+    for context in routing.iter_route_contexts(app.routes):
+        if not isinstance(context.original_route, routing.APIRoute) or context.path is None:
+            continue
+        for method in sorted(context.methods or ()):
+            if method != "HEAD":  # Starlette adds HEAD to every GET
+                out.append(RoutedOperation(method, context.path, bool(context.include_in_schema)))
+    return out
+
+
+def _routed(app: FastAPI) -> dict[str, tuple[str, ...]]:
+    """Every path template the app answers on (published or alias) and its methods."""
+    routed: dict[str, set[str]] = {}
+    for operation in routed_operations(app):
+        routed.setdefault(operation.path, set()).add(operation.method.lower())
+    for route in app.routes:  # plain Starlette routes (none of ours take methods)
+        methods = getattr(route, "methods", None)
+        template = getattr(route, "path", None)
+        if methods and template and not isinstance(route, routing.APIRoute):
+            # Starlette adds HEAD to every GET; Allow lists what the document lists
+            routed.setdefault(template, set()).update(m.lower() for m in methods if m != "HEAD")
+    return {template: tuple(sorted(m)) for template, m in routed.items()}
+
+
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """The methods the app documents for ``path`` (for a 405's ``Allow`` header).
+    """The methods the app answers ``path`` with (for a 405's ``Allow`` header); alias
+    paths left out of the OpenAPI document included.
 
     A literal path (``/customers/find-by-email``) is its own resource: the templates
     it also happens to match (``/customers/{customer_id}``) do not add their methods."""
-    documented = app.openapi().get("paths", {})
-    if path in documented:
-        return sorted(m.upper() for m in documented[path] if m in HTTP_METHODS)
-    paths = tuple(
-        (template, tuple(m for m in item if m in HTTP_METHODS))
-        for template, item in documented.items()
-    )
+    routed = getattr(app.state, "routed_methods", None)
+    if routed is None:
+        routed = app.state.routed_methods = _routed(app)
+    if path in routed:
+        return sorted(m.upper() for m in routed[path] if m in HTTP_METHODS)
+    paths = tuple(routed.items())
     methods: set[str] = set()
     for pattern, allowed in _patterns(paths):
         if pattern.match(path):

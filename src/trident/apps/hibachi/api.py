@@ -3,8 +3,9 @@
 The three MyHibachi documents name most areas both ``/api/<area>`` and
 ``/api/v1/<area>`` (the CRM document: "Base path /api/, versioned path /api/v1/");
 every path of every document keeps working, so each router is mounted at each
-prefix a document gives it.  ``/api/app/bookings`` is the one deprecated alias.
-Hot paths come first: the router tries routes in order.
+prefix a document gives it, and published once (``MOUNTS``).  This table is the one
+place a hibachi route's prefix is set.  Hot paths come first: the router tries
+routes in order.
 """
 
 from __future__ import annotations
@@ -32,38 +33,65 @@ from trident.apps.hibachi.stations.endpoints import router as stations_router
 from trident.apps.hibachi.users.endpoints import router as users_router
 from trident.apps.hibachi.waitlist.endpoints import router as waitlist_router
 
-#: (router, prefixes, deprecated prefixes)
-MOUNTS: list[tuple[APIRouter, tuple[str, ...], tuple[str, ...]]] = [
-    (bookings_router, ("/api/v1/bookings", "/api/bookings"), ("/api/app/bookings",)),
-    (customers_router, ("/api/v1/customers", "/api/customers"), ()),
-    (leads_router, ("/api/leads", "/api/v1/leads"), ()),
-    (public_bookings_router, ("/api/v1/public", "/api/public"), ()),
-    (public_leads_router, ("/api/v1/public", "/api/public"), ()),
-    (auth_router, ("/api/auth", "/api/v1/auth"), ()),
-    (station_auth_router, ("/api/station/auth", "/api/v1/station/auth"), ()),
-    (stations_router, ("/api/admin/stations", "/api/v1/admin/stations"), ()),
-    (users_router, ("/api/users", "/api/v1/users"), ()),
-    (apikeys_router, ("/api/admin/api-keys", "/api/v1/admin/api-keys"), ()),
-    (pricing_router, ("/api/v1", "/api"), ()),
-    (waitlist_router, ("/api/waitlist", "/api/v1/waitlist"), ()),
-    (reviews_router, ("/api/reviews", "/api/v1/reviews"), ()),
-    (newsletter_router, ("/api/newsletter", "/api/v1/newsletter"), ()),
-    (qr_router, ("/api/qr", "/api/v1/qr"), ()),
-    (analytics_router, ("/api/admin", "/api/v1/admin"), ()),
-    (crm_analytics_router, ("/api/analytics", "/api/v1/analytics"), ()),
-    (admin_router, ("/api/admin", "/api/v1/admin"), ()),
-    (monitoring_router, ("/api/v1/monitoring", "/api/monitoring"), ()),
-    (health_router, ("",), ()),
+#: (router, the published prefix, the aliases it also answers on).  Each operation is
+#: published once, under the newest document's path (``/api/v1/...``); the older
+#: documents' paths keep working as aliases left out of the OpenAPI document, so a
+#: generated client has one method per call (docs/compat.md lists them).
+MOUNTS: list[tuple[APIRouter, str, tuple[str, ...]]] = [
+    (bookings_router, "/api/v1/bookings", ("/api/bookings", "/api/app/bookings")),
+    (customers_router, "/api/v1/customers", ("/api/customers",)),
+    (leads_router, "/api/v1/leads", ("/api/leads",)),
+    (public_bookings_router, "/api/v1/public", ("/api/public",)),
+    (public_leads_router, "/api/v1/public", ("/api/public",)),
+    (auth_router, "/api/v1/auth", ("/api/auth",)),
+    (station_auth_router, "/api/v1/station/auth", ("/api/station/auth",)),
+    (stations_router, "/api/v1/admin/stations", ("/api/admin/stations",)),
+    (users_router, "/api/v1/users", ("/api/users",)),
+    (apikeys_router, "/api/v1/admin/api-keys", ("/api/admin/api-keys",)),
+    (pricing_router, "/api/v1", ("/api",)),
+    (waitlist_router, "/api/v1/waitlist", ("/api/waitlist",)),
+    (reviews_router, "/api/v1/reviews", ("/api/reviews",)),
+    (newsletter_router, "/api/v1/newsletter", ("/api/newsletter",)),
+    (qr_router, "/api/v1/qr", ("/api/qr",)),
+    (analytics_router, "/api/v1/admin", ("/api/admin",)),
+    (crm_analytics_router, "/api/v1/analytics", ("/api/analytics",)),
+    (admin_router, "/api/v1/admin", ("/api/admin",)),
+    (monitoring_router, "/api/v1/monitoring", ("/api/monitoring",)),
+    (health_router, "", ()),
 ]
 
 
 def routers() -> list[APIRouter]:
     mounted = []
-    for router, prefixes, deprecated in MOUNTS:
+    for router, published, aliases in MOUNTS:
         container = APIRouter()
-        for prefix in prefixes:
-            container.include_router(router, prefix=prefix)
-        for prefix in deprecated:
-            container.include_router(router, prefix=prefix, deprecated=True)
+        container.include_router(router, prefix=published)
+        for alias in aliases:
+            container.include_router(router, prefix=alias, include_in_schema=False)
         mounted.append(container)
     return mounted
+
+
+#: single paths a document gives that are aliases of another (not a whole prefix)
+PATH_ALIASES = {"/api/health/db": "/health/db"}
+
+
+def published_path(path: str) -> str:
+    """The published path of a path a client calls (itself, or the path an alias
+    stands for): ``/api/leads/{id}`` -> ``/api/v1/leads/{id}``."""
+
+    if path in PATH_ALIASES:
+        return PATH_ALIASES[path]
+
+    def under(prefix: str) -> bool:
+        return path == prefix or path.startswith(prefix + "/")
+
+    # the longest prefix wins: /api/v1/bookings is published, /api/leads an alias
+    best, replacement = "", None
+    for _router, published, aliases in MOUNTS:
+        if published and under(published) and len(published) > len(best):
+            best, replacement = published, None
+        for alias in aliases:
+            if under(alias) and len(alias) > len(best):
+                best, replacement = alias, published
+    return path if replacement is None else replacement + path[len(best) :]

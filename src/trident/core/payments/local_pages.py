@@ -34,6 +34,10 @@ cursor:pointer;background:#635bff;color:#fff} button.secondary{background:#eee;c
 """
 
 
+#: the local provider's checkout and portal pages (a browser's, not an API client's)
+LOCAL_PAGES_PREFIX = "/_local/pay"
+
+
 def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
     html = (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
@@ -104,7 +108,7 @@ def _portal_page(data: dict[str, Any], subscriptions: list[Any], error: str = ""
 
 
 def local_payments_router(provider: LocalPaymentProvider, unit_of_work: UnitOfWork) -> APIRouter:
-    router = APIRouter(prefix="/_local/pay", include_in_schema=False)
+    router = APIRouter(prefix=LOCAL_PAGES_PREFIX, include_in_schema=False)
 
     @router.get("/checkout/{session_id}")
     async def checkout_page(session_id: str) -> Response:

@@ -67,6 +67,7 @@ router.add_api_route(
     response_model=DatabaseHealthOut,
     responses={503: {"model": DatabaseHealthOut, "description": "The database is down"}},
     summary="Database health (same as /health/db)",
+    include_in_schema=False,  # an alias (docs/compat.md): published once, as /health/db
 )
 
 
