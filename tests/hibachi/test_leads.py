@@ -343,19 +343,48 @@ async def test_convert_into_a_taken_slot_changes_nothing(client: Client) -> None
     assert (detail["status"], detail["customer_id"], detail["event_count"]) == ("new", None, 0)
 
 
-async def test_convert_needs_a_location_for_the_booking(client: Client) -> None:
+async def test_convert_with_the_documents_exact_body_books_with_the_place_to_confirm(
+    client: Client,
+) -> None:
     staff = await client.staff("staff")
     lead = await new_lead(client, staff)
+    day = future_day()
     response = await client.post(
         f"/api/v1/leads/{lead['id']}/convert",
         json={
             "create_booking": True,
-            "booking_data": {"event_date": future_day().isoformat(), "guest_count": 10},
+            "booking_data": {
+                "event_date": day.isoformat(),
+                "guest_count": 25,
+                "event_type": "corporate",
+            },
         },
         headers=staff.headers(),
     )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["message"] == "Lead converted to customer successfully"
+    booking = (
+        await client.get(f"/api/v1/bookings/{body['booking_id']}", headers=staff.headers())
+    ).json()
+    assert (booking["customer_id"], booking["guest_count"], booking["event_date"]) == (
+        body["customer_id"],
+        25,
+        day.isoformat(),
+    )
+    assert (booking["status"], booking["location"]) == ("pending", "To be confirmed")
+
+
+async def test_convert_still_needs_a_date(client: Client) -> None:
+    staff = await client.staff("staff")
+    lead = await new_lead(client, staff)
+    response = await client.post(
+        f"/api/v1/leads/{lead['id']}/convert",
+        json={"create_booking": True, "booking_data": {"guest_count": 10}},
+        headers=staff.headers(),
+    )
     assert response.status_code == 422
-    assert set(response.json()["details"]) == {"booking_data.location"}
+    assert set(response.json()["details"]) == {"booking_data.event_date"}
 
 
 async def test_social_threads(client: Client) -> None:

@@ -31,7 +31,8 @@ async def test_seed_runs_once_and_its_users_sign_in(
     first = await commands.seed(settings)
     second = await commands.seed(settings)
     assert any("MyHibachi Bay Area" in line or "code main" in line for line in first)
-    assert second == ["demo data already present"]
+    # the second run changes nothing, and still says how to sign in
+    assert second == ["demo data already present", commands.DEMO_ACCOUNTS]
     staff = await client.sign_in("staff@demo.myhibachi.dev", commands.DEMO_PASSWORD)
     bookings = await client.get("/api/v1/bookings", headers=staff.headers())
     leads = await client.get("/api/leads", headers=staff.headers())

@@ -265,3 +265,22 @@ def test_target_url_keeps_its_spelling() -> None:
     assert body.target_url == "https://a.example/Path?q=1"
     with pytest.raises(ValidationError):
         QrCampaignCreate(name="X", target_url="https://a.example/with space")
+
+
+class TestLinksFromTheRequestOrigin:
+    """Without PUBLIC_URL, a tracking link points where the app was reached."""
+
+    @pytest.fixture
+    def settings_overrides(self) -> dict[str, object]:
+        return {"public_url": ""}
+
+    async def test_tracking_url_uses_the_request_host(self, client: Client) -> None:
+        admin = await client.staff("admin")
+        response = await client.post(
+            f"{BASE}/campaigns",
+            json={"name": "Flyer", "target_url": TARGET},
+            headers={**admin.headers(), "Host": "qr.example:8443"},
+        )
+        assert response.status_code == 201, response.text
+        code = response.json()["code"]
+        assert response.json()["tracking_url"] == f"http://qr.example:8443/api/qr/track/{code}"

@@ -40,8 +40,16 @@ async def test_key_cannot_reach_another_org(client: Client) -> None:
     response = await client.get(
         "/api/v1/apikeys", headers={"X-API-Key": key["key"], "X-Current-Org": str(other.org_id)}
     )
-    assert response.status_code == 404
-    assert response.json()["error"] == "org_not_found"
+    assert response.status_code == 403
+    assert response.json()["error"] == "api_key_org_mismatch"
+
+
+async def test_key_acts_in_its_own_org_without_the_header(client: Client) -> None:
+    owner = await client.actor()
+    key = await client.api_key(owner)
+    response = await client.get("/api/v1/billing/subscription", headers={"X-API-Key": key["key"]})
+    assert response.status_code == 200
+    assert response.json()["org_id"] == owner.org_id
 
 
 async def test_revoked_key_is_refused(client: Client) -> None:

@@ -21,6 +21,7 @@ async def test_plans_are_public(client: Client) -> None:
     plans = response.json()
     assert [p["plan_type"] for p in plans] == ["FREE", "PRO", "TEAM"]
     assert [p["amount_cents"] for p in plans] == [0, 2900, 9900]
+    assert [p["price"] for p in plans] == [0.0, 29.0, 99.0]  # JSON numbers, not strings
     assert "analytics" in plans[1]["features"]
     assert "white-label" in plans[2]["features"]
 
@@ -270,3 +271,23 @@ async def test_unknown_event_type_is_acknowledged(client: Client) -> None:
     response = await client.send_event(event("customer.created", {"id": "cus_1"}))
     assert response.status_code == 200
     assert response.json()["outcome"] == "ignored"
+
+
+class TestLinksFromTheRequestOrigin:
+    """Without PUBLIC_URL, the checkout link points where the app was reached."""
+
+    @pytest.fixture
+    def settings_overrides(self) -> dict[str, object]:
+        return {"public_url": ""}
+
+    async def test_checkout_url_uses_the_request_host(self, client: Client) -> None:
+        owner = await client.actor()
+        response = await client.post(
+            "/api/v1/billing/checkout",
+            json=CHECKOUT,
+            headers={**owner.headers(), "Host": "billing.example:9000"},
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["checkout_url"].startswith(
+            "http://billing.example:9000/_local/pay/checkout/cs_local_"
+        )

@@ -50,7 +50,12 @@ async def test_seed_runs_once(client: Client, saas_database: str, tmp_path: Path
     first = await commands.seed(settings)
     second = await commands.seed(settings)
     assert any("Demo Company" in line for line in first)
-    assert second == ["demo data already present"]
+    # the second run changes nothing, and shows the same accounts and key again
+    assert second[0] == "demo data already present"
+    assert second[1:] == [line for line in first if line.startswith("demo ")]
+    key = second[-1].rsplit(": ", 1)[1]
+    usage = await client.get("/api/v1/ai/usage", headers={"X-API-Key": key})
+    assert usage.status_code == 200, usage.text
     login = await client.login("owner@demo.trident.dev", "DemoPass123!")
     assert login.status_code == 200
 

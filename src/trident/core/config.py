@@ -42,7 +42,10 @@ class CoreSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     debug: bool = False
     data_dir: Path = Path("./data")
-    public_url: str = ""  # external base URL, used in links the app hands out
+    #: the external base URL of links the app hands out; unset, links in a response
+    #: are built from the request's own origin (core/urls.py), and links in e-mails
+    #: sent by background jobs from ``local_url``
+    public_url: str = ""
     #: the wall clock "today" is read on (an IANA zone); UTC unless the app says otherwise
     business_timezone: str = "UTC"
 
@@ -136,12 +139,16 @@ class CoreSettings(BaseSettings):
     def _fill_defaults(self) -> CoreSettings:
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{self.data_dir / (self.app_name + '.db')}"
-        if not self.public_url:
-            self.public_url = f"http://localhost:{self.default_port}"
         self.public_url = self.public_url.rstrip("/")
         return self
 
     # -- derived -----------------------------------------------------------------
+    @property
+    def link_base(self) -> str:
+        """The base of links made with no request to take an origin from (e-mails of
+        background jobs): ``PUBLIC_URL``, else this machine's default address."""
+        return self.public_url or f"http://localhost:{self.default_port}"
+
     @property
     def is_production(self) -> bool:
         return self.environment == "production"

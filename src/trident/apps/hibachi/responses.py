@@ -1,4 +1,4 @@
-"""Shapes every hibachi module shares: money, list envelopes and page parameters.
+"""Shapes every hibachi module shares: list envelopes and page parameters.
 
 Lists answer one envelope that every document's client can read: the 2025-10-25
 document's ``items`` + ``pagination`` (with ``total_items``, ``total_pages``,
@@ -10,35 +10,15 @@ document's ``items`` + ``pagination`` (with ``total_items``, ``total_pages``,
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, PlainSerializer, TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from trident.core.pagination import Page, PageParams
 
 T = TypeVar("T")
-
-CENT = Decimal("0.01")
-
-
-def cents_to_decimal(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(CENT)
-
-
-def decimal_to_cents(amount: Decimal) -> int:
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-#: an amount of money: exact in Python, a JSON number (942.5) on the wire as the
-#: documents show it
-Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
-
-
-def money(cents: int) -> Decimal:
-    return cents_to_decimal(cents)
 
 
 class Pagination(BaseModel):

@@ -23,11 +23,10 @@ class TokenPair:
     access_expires_at: datetime
     refresh_expires_at: datetime
     session_id: str
+    #: the access token's lifetime in seconds (OAuth 2's expires_in: 1800 for 30
+    #: minutes, not what is left of it by the time the response is built)
+    expires_in: int
     token_type: str = "bearer"
-
-    @property
-    def expires_in(self) -> int:
-        return max(0, int((self.access_expires_at - utcnow()).total_seconds()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +98,8 @@ class TokenService:
             )
         )
         await db.flush()
-        return TokenPair(access, refresh, access_exp, refresh_exp, session_id)
+        lifetime = int(self.access_ttl.total_seconds())
+        return TokenPair(access, refresh, access_exp, refresh_exp, session_id, lifetime)
 
     async def rotate(
         self, db: AsyncSession, refresh_token: str, extra_claims: dict[str, Any] | None = None

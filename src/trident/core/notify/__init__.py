@@ -82,7 +82,7 @@ class SmtpTransport:
         self.password = settings.smtp_password.get_secret_value() or None
         self.sender = settings.smtp_from
         self.tls = settings.smtp_tls
-        self.domain = settings.public_url.split("://", 1)[-1].split("/", 1)[0].split(":")[0]
+        self.domain = settings.link_base.split("://", 1)[-1].split("/", 1)[0].split(":")[0]
 
     async def send(self, message: Any) -> None:
         import aiosmtplib

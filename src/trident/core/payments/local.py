@@ -114,6 +114,8 @@ class LocalPaymentProvider:
         return self._session
 
     def page_url(self, kind: str, object_id: str) -> str:
+        """Absolute with ``PUBLIC_URL``; else a path the app makes absolute against
+        the request's origin (core/urls.py)."""
         return f"{self.public_url}/_local/pay/{kind}/{object_id}"
 
     async def get(self, object_id: str, object_type: str, *, lock: bool = False) -> Any | None:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from trident.apps.hibachi.responses import Money
+from trident.core.money import Money
 
 #: an exact decimal shown as a JSON number
 Number = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]

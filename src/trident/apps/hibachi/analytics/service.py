@@ -73,10 +73,10 @@ from trident.apps.hibachi.auth.principal import Caller
 from trident.apps.hibachi.bookings.schemas import EVENT_TYPES
 from trident.apps.hibachi.customers.loyalty import TIERS
 from trident.apps.hibachi.models import BookingStatus
-from trident.apps.hibachi.responses import cents_to_decimal
 from trident.core.clock import today_in
 from trident.core.dates import DateRange, add_days, date_range
 from trident.core.errors import Unprocessable
+from trident.core.money import cents_to_decimal
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731

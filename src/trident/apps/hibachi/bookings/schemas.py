@@ -18,9 +18,9 @@ from pydantic import (
 )
 
 from trident.apps.hibachi.pricing.schemas import OrderedItem
-from trident.apps.hibachi.responses import Money
 from trident.core.dates import Day
 from trident.core.ids import MAX_ID
+from trident.core.money import Money
 from trident.core.text import DisplayText, PhoneNumber
 
 EVENT_TYPES = ("birthday", "wedding", "corporate", "anniversary", "graduation", "holiday", "other")

@@ -41,7 +41,6 @@ from trident.apps.hibachi.pricing.engine import (
     quote,
     slot_for,
 )
-from trident.apps.hibachi.responses import cents_to_decimal
 from trident.apps.hibachi.reviews import coupon_repository
 from trident.apps.hibachi.runtime import HibachiRuntime
 from trident.core.clock import today_in, utcnow, zone
@@ -49,6 +48,7 @@ from trident.core.dates import add_days, date_range
 from trident.core.db.tenancy import get_scoped
 from trident.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from trident.core.ids import parse_id
+from trident.core.money import cents_to_decimal
 
 WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
@@ -137,15 +137,15 @@ def booking_out(row: Any) -> BookingOut:
 # -- the calendar ---------------------------------------------------------------
 
 
-#: how far ahead a party can be booked: the calendar, prices and staffing of the
-#: business are planned two years out, and no further
-BOOKING_HORIZON_DAYS = 730
+#: how far ahead a party can be booked (five years: weddings are booked years out);
+#: beyond it a date is a typo (20230 for 2030), not a plan
+BOOKING_HORIZON_DAYS = 5 * 365 + 1
 
 
 def check_bookable(
     config: PricingConfig, station: Station, day: date, *, same_day_allowed: bool
 ) -> None:
-    """Refuse a date in the past, too soon for the public, more than two years ahead,
+    """Refuse a date in the past, too soon for the public, more than five years ahead,
     or on a closed weekday."""
     today = today_in(station.timezone)
     earliest = today if same_day_allowed else today + timedelta(days=config.min_days_ahead)

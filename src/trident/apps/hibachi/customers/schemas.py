@@ -19,7 +19,7 @@ from pydantic import (
 
 from trident.apps.hibachi.bookings.schemas import BookingOut, LocationIn
 from trident.apps.hibachi.customers.loyalty import Tier
-from trident.apps.hibachi.responses import Money
+from trident.core.money import Money
 from trident.core.text import DisplayText, PhoneNumber
 
 #: an id from the payment provider (Stripe's ``cus_...``)

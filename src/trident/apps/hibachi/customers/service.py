@@ -38,11 +38,11 @@ from trident.apps.hibachi.customers.schemas import (
     PreferencesOut,
 )
 from trident.apps.hibachi.models import BookingStatus, Customer
-from trident.apps.hibachi.responses import cents_to_decimal
 from trident.apps.hibachi.runtime import HibachiRuntime
 from trident.core.clock import today_in
 from trident.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from trident.core.ids import parse_id
+from trident.core.money import cents_to_decimal
 from trident.core.text import normalize_phone_number
 
 #: fields only staff set.  A customer editing their own record may not touch staff

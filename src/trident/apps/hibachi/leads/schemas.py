@@ -20,9 +20,9 @@ from pydantic import (
 )
 
 from trident.apps.hibachi.bookings.schemas import CLOCK, EventType, LocationIn
-from trident.apps.hibachi.responses import Money
 from trident.core.dates import Day
 from trident.core.ids import MAX_ID
+from trident.core.money import Money
 from trident.core.text import DisplayText, PhoneNumber
 
 STATUSES = ("new", "contacted", "qualified", "quoted", "nurturing", "converted", "lost")

@@ -42,11 +42,11 @@ from trident.apps.hibachi.leads.schemas import (
 )
 from trident.apps.hibachi.models import Lead, LeadEvent, SocialThread, Station
 from trident.apps.hibachi.newsletter import service as newsletter
-from trident.apps.hibachi.responses import cents_to_decimal, decimal_to_cents
 from trident.apps.hibachi.runtime import HibachiRuntime
 from trident.apps.hibachi.stations import repository as stations_repository
 from trident.core.clock import today_in, utcnow
 from trident.core.errors import Conflict, NotFound, Unprocessable
+from trident.core.money import cents_to_decimal, decimal_to_cents
 
 NEW, CONTACTED, CONVERTED = "new", "contacted", "converted"
 #: events that mean someone reached out to the prospect
@@ -443,6 +443,10 @@ async def nurture(db: AsyncSession, caller: Caller, lead_id: int) -> NurtureSequ
 # -- conversion ------------------------------------------------------------------------------
 
 
+#: the location of a booking converted from a lead that gave none
+LOCATION_TO_BE_CONFIRMED = "To be confirmed"
+
+
 def _booking_fields(lead: Lead, request: ConvertRequest) -> dict[str, Any]:
     """What to book: ``booking_data``, completed from the lead (422 if still short)."""
     data = request.booking_data
@@ -453,14 +457,12 @@ def _booking_fields(lead: Lead, request: ConvertRequest) -> dict[str, Any]:
         )
     event_date = data.event_date or lead.event_date
     guest_count = data.guest_count or lead.guest_count
-    location: Any = data.location or lead.location
+    # the API document converts with a date, guests and an event type only: the
+    # booking is then pending with its place still to be agreed, as a phone enquiry is
+    location: Any = data.location or lead.location or LOCATION_TO_BE_CONFIRMED
     missing = {
         f"booking_data.{name}": f"required (the lead has no {name.replace('_', ' ')})"
-        for name, value in (
-            ("event_date", event_date),
-            ("guest_count", guest_count),
-            ("location", location),
-        )
+        for name, value in (("event_date", event_date), ("guest_count", guest_count))
         if value is None
     }
     if missing:

@@ -457,7 +457,7 @@ async def deliver_campaign(rt: HibachiRuntime, campaign_id: int) -> int:
         campaign = await repository.campaign_by_id(db, campaign_id)
     if campaign is None or campaign.status != SENDING:
         return 0
-    base = rt.settings.public_url
+    base = rt.settings.link_base
     handed = 0
     while True:
         async with rt.unit_of_work() as db:

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
-from trident.apps.hibachi.responses import Money
 from trident.core.ids import MAX_ID
+from trident.core.money import Money
 from trident.core.text import DisplayText
 
 CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"

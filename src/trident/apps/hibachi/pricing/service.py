@@ -23,9 +23,9 @@ from trident.apps.hibachi.pricing.schemas import (
     QuoteOut,
     QuoteRequest,
 )
-from trident.apps.hibachi.responses import cents_to_decimal, decimal_to_cents
 from trident.core.db.tenancy import get_scoped
 from trident.core.errors import Conflict, NotFound, Unprocessable
+from trident.core.money import cents_to_decimal, decimal_to_cents
 
 
 async def install_defaults(db: AsyncSession, station_id: int) -> None:

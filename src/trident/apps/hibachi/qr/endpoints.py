@@ -21,6 +21,7 @@ from trident.core.app import DbSession
 from trident.core.dates import Day
 from trident.core.ids import PathId
 from trident.core.pagination import fetch_page
+from trident.core.urls import public_base
 
 router = APIRouter(tags=["qr"])
 
@@ -37,7 +38,7 @@ async def create_campaign(
     body: QrCampaignCreate, request: Request, caller: Manager, db: DbSession
 ) -> QrCampaignOut:
     """Create a QR campaign: a short code, its tracking URL and the QR image."""
-    return await service.create_campaign(hibachi_runtime(request), db, caller, body)
+    return await service.create_campaign(public_base(request), db, caller, body)
 
 
 @router.get(
@@ -58,9 +59,7 @@ async def list_campaigns(
         search=search.strip() if search and search.strip() else None,
     )
     result = await fetch_page(db, stmt, page)
-    items = await service.campaigns_out(
-        hibachi_runtime(request), db, caller.station_id, result.items
-    )
+    items = await service.campaigns_out(public_base(request), db, caller.station_id, result.items)
     return list_response(QrCampaignOut, items, result)
 
 
@@ -71,7 +70,7 @@ async def get_campaign(
     campaign_id: PathId, request: Request, caller: Reader, db: DbSession
 ) -> QrCampaignOut:
     """One QR campaign with its QR image and scan count."""
-    return await service.get_campaign(hibachi_runtime(request), db, caller, campaign_id)
+    return await service.get_campaign(public_base(request), db, caller, campaign_id)
 
 
 @router.put(
@@ -85,7 +84,7 @@ async def update_campaign(
     db: DbSession,
 ) -> QrCampaignOut:
     """Rename a QR campaign, point it elsewhere, or switch it on or off."""
-    return await service.update_campaign(hibachi_runtime(request), db, caller, campaign_id, body)
+    return await service.update_campaign(public_base(request), db, caller, campaign_id, body)
 
 
 @router.delete(
@@ -95,7 +94,7 @@ async def deactivate_campaign(
     campaign_id: PathId, request: Request, caller: Manager, db: DbSession
 ) -> QrCampaignOut:
     """Deactivate a QR campaign (it and its scans stay; its code stops answering)."""
-    return await service.deactivate_campaign(hibachi_runtime(request), db, caller, campaign_id)
+    return await service.deactivate_campaign(public_base(request), db, caller, campaign_id)
 
 
 @router.get(

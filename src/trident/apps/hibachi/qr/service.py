@@ -144,18 +144,15 @@ def campaign_out(
 
 
 async def campaigns_out(
-    rt: HibachiRuntime, db: AsyncSession, station_id: int, campaigns: list[QrCampaign]
+    base: str, db: AsyncSession, station_id: int, campaigns: list[QrCampaign]
 ) -> list[QrCampaignOut]:
     counts = await repository.scan_counts(db, station_id, [c.id for c in campaigns])
-    base = rt.settings.public_url
     return [campaign_out(base, c, counts.get(c.id, (0, None))) for c in campaigns]
 
 
-async def _one_out(rt: HibachiRuntime, db: AsyncSession, campaign: QrCampaign) -> QrCampaignOut:
+async def _one_out(base: str, db: AsyncSession, campaign: QrCampaign) -> QrCampaignOut:
     counts = await repository.scan_counts(db, campaign.station_id, [campaign.id])
-    return campaign_out(
-        rt.settings.public_url, campaign, counts.get(campaign.id, (0, None)), with_image=True
-    )
+    return campaign_out(base, campaign, counts.get(campaign.id, (0, None)), with_image=True)
 
 
 # -- campaigns ----------------------------------------------------------------------
@@ -176,7 +173,7 @@ def _future(expires_at: datetime | None) -> None:
 
 
 async def create_campaign(
-    rt: HibachiRuntime, db: AsyncSession, caller: Caller, body: QrCampaignCreate
+    base: str, db: AsyncSession, caller: Caller, body: QrCampaignCreate
 ) -> QrCampaignOut:
     _future(body.expires_at)
     for _ in range(CODE_TRIES):
@@ -200,18 +197,18 @@ async def create_campaign(
                 await db.flush()
         except IntegrityError:
             continue
-        return campaign_out(rt.settings.public_url, campaign, with_image=True)
+        return campaign_out(base, campaign, with_image=True)
     raise RuntimeError("no free QR code after several tries")  # 31^8 codes: not expected
 
 
 async def get_campaign(
-    rt: HibachiRuntime, db: AsyncSession, caller: Caller, campaign_id: int
+    base: str, db: AsyncSession, caller: Caller, campaign_id: int
 ) -> QrCampaignOut:
-    return await _one_out(rt, db, await campaign_of(db, caller, campaign_id))
+    return await _one_out(base, db, await campaign_of(db, caller, campaign_id))
 
 
 async def update_campaign(
-    rt: HibachiRuntime, db: AsyncSession, caller: Caller, campaign_id: int, body: QrCampaignUpdate
+    base: str, db: AsyncSession, caller: Caller, campaign_id: int, body: QrCampaignUpdate
 ) -> QrCampaignOut:
     campaign = await campaign_of(db, caller, campaign_id)
     fields = body.model_dump(exclude_unset=True)
@@ -226,18 +223,18 @@ async def update_campaign(
         _future(body.expires_at)
         campaign.expires_at = body.expires_at
     await db.flush()
-    return await _one_out(rt, db, campaign)
+    return await _one_out(base, db, campaign)
 
 
 async def deactivate_campaign(
-    rt: HibachiRuntime, db: AsyncSession, caller: Caller, campaign_id: int
+    base: str, db: AsyncSession, caller: Caller, campaign_id: int
 ) -> QrCampaignOut:
     """Printed codes cannot be recalled: the campaign stays (with its scans) but its
     code stops answering."""
     campaign = await campaign_of(db, caller, campaign_id)
     campaign.is_active = False
     await db.flush()
-    return await _one_out(rt, db, campaign)
+    return await _one_out(base, db, campaign)
 
 
 async def analytics(

@@ -29,7 +29,6 @@ from trident.apps.hibachi.models import (
     Review,
 )
 from trident.apps.hibachi.pricing.engine import coupon_discount_cents
-from trident.apps.hibachi.responses import cents_to_decimal, decimal_to_cents
 from trident.apps.hibachi.reviews import coupon_repository as repository
 from trident.apps.hibachi.reviews import repository as reviews_repository
 from trident.apps.hibachi.reviews.schemas import (
@@ -46,6 +45,7 @@ from trident.apps.hibachi.runtime import HibachiRuntime
 from trident.core.clock import utcnow
 from trident.core.db.tenancy import get_scoped
 from trident.core.errors import Conflict, NotFound
+from trident.core.money import cents_to_decimal, decimal_to_cents
 
 #: no 0/O, 1/I/L: a code read over the phone is typed right
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -21,9 +21,9 @@ from pydantic import (
     model_validator,
 )
 
-from trident.apps.hibachi.responses import Money
 from trident.core.dates import Day, Instant
 from trident.core.ids import MAX_ID
+from trident.core.money import Money
 from trident.core.text import BIDI_CONTROLS, DisplayText
 
 ReviewStatus = Literal["published", "hidden"]

@@ -21,6 +21,7 @@ from trident.apps.saas.orgs.auth import header_org
 from trident.apps.saas.runtime import saas_runtime
 from trident.core.app import DbSession
 from trident.core.idempotency import IdempotencyKey, fingerprint_of, idempotent
+from trident.core.urls import public_base
 
 router = APIRouter(prefix="/api/v1/billing", tags=["billing"])
 
@@ -60,7 +61,9 @@ async def checkout(
         scope=f"org:{ctx.org.id}:checkout",
         key=idempotency_key,
         fingerprint=fingerprint_of(body.model_dump(mode="json")),
-        run=lambda: service.create_checkout(rt, db, ctx, body, idempotency_key),
+        run=lambda: service.create_checkout(
+            rt, db, ctx, body, idempotency_key, base=public_base(request)
+        ),
     )
 
 
@@ -69,7 +72,9 @@ async def portal(
     body: PortalRequest, ctx: BillingManager, request: Request, db: DbSession
 ) -> PortalOut:
     """A billing-portal URL where the org changes or cancels its plan."""
-    return await service.create_portal(saas_runtime(request), db, ctx, body)
+    return await service.create_portal(
+        saas_runtime(request), db, ctx, body, base=public_base(request)
+    )
 
 
 @router.post("/webhook/stripe", response_model=WebhookOut, responses=errors(400))

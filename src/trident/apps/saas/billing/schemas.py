@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from trident.apps.saas.billing.plans import PlanType
+from trident.core.money import Money
 
 
 class PlanLimitsOut(BaseModel):
@@ -19,7 +19,7 @@ class PlanOut(BaseModel):
     plan_type: PlanType
     name: str
     description: str
-    price: Decimal = Field(description="Price per interval in major units (29.00)")
+    price: Money = Field(description="Price per interval in major units (29.0)")
     amount_cents: int
     currency: str
     interval: str

@@ -20,6 +20,7 @@ from trident.apps.saas.orgs.auth import OrgContext
 from trident.apps.saas.runtime import SaasRuntime
 from trident.core.errors import AppError, BadRequest, Conflict
 from trident.core.payments import LineItem, PaymentError, PlanOption
+from trident.core.urls import absolute_url
 
 
 def plan_out(plan: Plan) -> PlanOut:
@@ -99,7 +100,11 @@ async def create_checkout(
     ctx: OrgContext,
     body: CheckoutRequest,
     idempotency_key: str | None,
+    *,
+    base: str,
 ) -> CheckoutOut:
+    """``base``: what a relative checkout URL (the local provider's) is made absolute
+    against (core/urls.py: PUBLIC_URL, or the request's origin)."""
     plan = PLANS[body.plan_type]
     if plan.amount_cents == 0:
         raise BadRequest(
@@ -145,8 +150,8 @@ async def create_checkout(
         raise _payment_failure(exc)
     rt.counters["checkouts"].labels(plan.type.value).inc()
     return CheckoutOut(
-        checkout_url=session.url,
-        url=session.url,
+        checkout_url=absolute_url(base, session.url),
+        url=absolute_url(base, session.url),
         session_id=session.id,
         plan_type=plan.type,
         provider=rt.payments.name,
@@ -154,7 +159,7 @@ async def create_checkout(
 
 
 async def create_portal(
-    rt: SaasRuntime, db: AsyncSession, ctx: OrgContext, body: PortalRequest
+    rt: SaasRuntime, db: AsyncSession, ctx: OrgContext, body: PortalRequest, *, base: str
 ) -> PortalOut:
     options = [
         PlanOption(
@@ -175,4 +180,5 @@ async def create_portal(
         )
     except PaymentError as exc:
         raise _payment_failure(exc)
-    return PortalOut(portal_url=portal.url, url=portal.url, provider=rt.payments.name)
+    url = absolute_url(base, portal.url)
+    return PortalOut(portal_url=url, url=url, provider=rt.payments.name)

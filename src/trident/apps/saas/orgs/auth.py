@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header
+from fastapi.exceptions import RequestValidationError
 
 from trident.apps.saas.auth.auth import AnyPrincipal
 from trident.apps.saas.auth.service import Principal
@@ -17,7 +18,7 @@ from trident.apps.saas.models import Org
 from trident.apps.saas.orgs import repository
 from trident.apps.saas.orgs.permissions import PERMISSIONS
 from trident.core.app import DbSession
-from trident.core.errors import NotFound
+from trident.core.errors import Forbidden, NotFound
 from trident.core.ids import MAX_ID, PathId
 
 
@@ -46,10 +47,37 @@ async def org_from_header(
     db: DbSession,
     principal: AnyPrincipal,
     x_current_org: Annotated[
-        int,
-        Header(alias="X-Current-Org", ge=1, le=MAX_ID, description="The organization acted in"),
-    ],
+        int | None,
+        Header(
+            alias="X-Current-Org",
+            ge=1,
+            le=MAX_ID,
+            description="The organization acted in: required with a token; with an API "
+            "key, the key's own organization (naming another is 403)",
+        ),
+    ] = None,
 ) -> OrgContext:
+    key = principal.api_key
+    if key is not None:
+        # an API key belongs to one org: that is the org it acts in
+        if x_current_org is not None and x_current_org != key.org_id:
+            raise Forbidden(
+                f"This API key acts for organization {key.org_id} only.",
+                code="api_key_org_mismatch",
+                details={"X-Current-Org": f"must be {key.org_id} (or left out) with this key"},
+            )
+        return await _resolve(db, principal, key.org_id)
+    if x_current_org is None:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "missing",
+                    "loc": ("header", "X-Current-Org"),
+                    "msg": "Field required: the organization acted in",
+                    "input": None,
+                }
+            ]
+        )
     return await _resolve(db, principal, x_current_org)
 
 
