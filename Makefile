@@ -22,10 +22,10 @@ serve: $(STAMP)
 
 ## The whole suite on SQLite; again on PostgreSQL + Redis when TEST_DATABASE_URL is set.
 test: $(STAMP)
-	TRIDENT_TEST_BACKEND=sqlite $(BIN)/pytest
+	TRIDENT_TEST_BACKEND=sqlite $(BIN)/pytest -n auto
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "--- again on PostgreSQL + Redis"; \
-		TRIDENT_TEST_BACKEND=postgres $(BIN)/pytest; \
+		TRIDENT_TEST_BACKEND=postgres $(BIN)/pytest -n auto; \
 	fi
 
 ## The long property-based fuzz run (the fast profile is part of `make test`).
