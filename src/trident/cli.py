@@ -64,6 +64,17 @@ def check_migrations(app: AppName) -> None:
 
 
 @cli.command()
+def openapi(app: AppName) -> None:
+    """Print the app's OpenAPI document (what /openapi.json serves) as JSON."""
+    import importlib
+    import json
+
+    module, factory = get_app(app).factory.split(":")
+    document = getattr(importlib.import_module(module), factory)().openapi()
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+@cli.command()
 def makemigration(app: AppName, message: Annotated[str, typer.Argument()]) -> None:
     """Autogenerate a migration from the app's models (developers)."""
     spec = get_app(app)

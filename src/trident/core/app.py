@@ -25,7 +25,7 @@ from trident.core.errors import (
 )
 from trident.core.observability.logging import configure_logging
 from trident.core.observability.middleware import RequestContextMiddleware
-from trident.core.openapi import document_errors
+from trident.core.openapi import document_errors, operation_id
 from trident.core.ratelimit import RateLimitMiddleware, TierResolver
 from trident.core.runtime import Runtime
 
@@ -183,6 +183,9 @@ def create_base_app(
         redoc_url=None,
         openapi_url="/openapi.json",
         openapi_tags=openapi_tags,
+        generate_unique_id_function=operation_id,
+        # PUBLIC_URL when set; else "/": the server the document was fetched from
+        servers=[{"url": settings.public_url or "/", "description": "This deployment"}],
     )
     install_docs(app)
     app.state.runtime = runtime

@@ -17,6 +17,8 @@ from typing import Any
 from fastapi import FastAPI, routing
 from pydantic import BaseModel
 
+from trident.core.openapi_aliases import document_aliases
+
 FASTAPI_VALIDATION = "#/components/schemas/HTTPValidationError"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: what any request may meet, whatever the endpoint: the rate limit, a database outage
@@ -46,6 +48,7 @@ def document_errors(
             return app.openapi_schema
         schema = generate()
         _use_envelope(schema, error_model, header_errors or {})
+        document_aliases(app, schema)
         app.openapi_schema = schema
         return schema
 
@@ -68,6 +71,9 @@ def _use_envelope(
         for method, operation in item.items():
             if method not in HTTP_METHODS:
                 continue
+            # an operation that declares no scheme takes no credentials: say so, so a
+            # client (and a linter) knows it is public rather than unspecified
+            operation.setdefault("security", [])
             responses = operation.setdefault("responses", {})
             for response in responses.values():
                 json_body = response.get("content", {}).get("application/json", {})
@@ -89,6 +95,18 @@ def _use_envelope(
                 )
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
+
+
+def operation_id(route: routing.APIRoute) -> str:
+    """A readable, unique ``operationId``: the module's tag, then the endpoint's name
+    without the words the tag already says (``bookings_list``, ``api_keys_create``),
+    so a generated client reads ``bookings.list()``, not ``list_bookings_api_v1_...``."""
+    tag = str(route.tags[0]) if route.tags else "default"
+    prefix = re.sub(r"\W+", "_", tag).strip("_").lower()
+    said = {word for part in prefix.split("_") for word in (part, part.removesuffix("s"))}
+    said |= {prefix, prefix.removesuffix("s")}
+    words = [word for word in route.name.split("_") if word and word not in said]
+    return f"{prefix}_{'_'.join(words or [route.name])}"
 
 
 @lru_cache(maxsize=8)

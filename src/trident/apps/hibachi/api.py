@@ -72,8 +72,16 @@ def routers() -> list[APIRouter]:
     return mounted
 
 
-#: single paths a document gives that are aliases of another (not a whole prefix)
-PATH_ALIASES = {"/api/health/db": "/health/db"}
+#: single paths the documents give that stand for another published one (their
+#: routes are declared with include_in_schema=False beside the published one)
+PATH_ALIASES = {
+    "/api/health/db": "/health/db",
+    "/api/v1/admin/analytics/dashboard": "/api/v1/admin/analytics",
+    "/api/v1/admin/customer-analytics": "/api/v1/admin/analytics/customers",
+    "/api/v1/analytics/revenue": "/api/v1/admin/analytics/revenue",
+    "/api/v1/analytics/customers": "/api/v1/admin/analytics/customers",
+    "/api/v1/analytics/bookings": "/api/v1/admin/analytics/bookings",
+}
 
 
 def published_path(path: str) -> str:
@@ -94,4 +102,5 @@ def published_path(path: str) -> str:
         for alias in aliases:
             if under(alias) and len(alias) > len(best):
                 best, replacement = alias, published
-    return path if replacement is None else replacement + path[len(best) :]
+    mapped = path if replacement is None else replacement + path[len(best) :]
+    return PATH_ALIASES.get(mapped, mapped)

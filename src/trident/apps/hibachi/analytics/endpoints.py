@@ -55,14 +55,14 @@ ReportPeriod = Annotated[service.Period, Depends(report_period)]
     "/analytics/dashboard",
     response_model=DashboardOut,
     response_model_exclude_unset=True,
-    responses=ERRORS,
+    include_in_schema=False,  # the endpoint map's path: an alias (docs/compat.md)
 )
 @admin_router.get(
     "/analytics",
     response_model=DashboardOut,
     response_model_exclude_unset=True,
     responses=ERRORS,
-    summary="Analytics dashboard (the 2025-10-25 document's path)",
+    summary="Analytics dashboard",
 )
 async def analytics_dashboard(
     caller: Analyst,
@@ -78,7 +78,7 @@ async def analytics_dashboard(
 
 
 @admin_router.get("/analytics/revenue", response_model=RevenueReport, responses=ERRORS)
-@crm_router.get("/revenue", response_model=RevenueReport, responses=ERRORS)
+@crm_router.get("/revenue", response_model=RevenueReport, include_in_schema=False)
 async def revenue_report(
     caller: Analyst,
     db: DbSession,
@@ -90,8 +90,8 @@ async def revenue_report(
 
 
 @admin_router.get("/analytics/customers", response_model=CustomerReport, responses=ERRORS)
-@admin_router.get("/customer-analytics", response_model=CustomerReport, responses=ERRORS)
-@crm_router.get("/customers", response_model=CustomerReport, responses=ERRORS)
+@admin_router.get("/customer-analytics", response_model=CustomerReport, include_in_schema=False)
+@crm_router.get("/customers", response_model=CustomerReport, include_in_schema=False)
 async def customer_report(
     caller: Analyst,
     db: DbSession,
@@ -102,7 +102,7 @@ async def customer_report(
 
 
 @admin_router.get("/analytics/bookings", response_model=BookingReport, responses=ERRORS)
-@crm_router.get("/bookings", response_model=BookingReport, responses=ERRORS)
+@crm_router.get("/bookings", response_model=BookingReport, include_in_schema=False)
 async def booking_report(
     caller: Analyst,
     db: DbSession,

@@ -152,7 +152,7 @@ async def get_coupon(coupon_id: PathId, caller: CouponReader, db: DbSession) -> 
 @router.patch(
     "/coupons/{coupon_id}", response_model=CouponOut, responses=errors(401, 403, 404, 422)
 )
-@router.put("/coupons/{coupon_id}", response_model=CouponOut, responses=errors(401, 403, 404, 422))
+@router.put("/coupons/{coupon_id}", response_model=CouponOut, include_in_schema=False)
 async def update_coupon(
     coupon_id: PathId, body: CouponUpdate, caller: CouponManager, db: DbSession
 ) -> CouponOut:
