@@ -36,7 +36,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Hib
         "field_index_key": "test-index-key-" + "i" * 32,
         "public_url": "http://testserver",
         "business_timezone": TIMEZONE,
-        "log_json": False,
+        "log_format": "text",
         "ai_stream_delay": 0,
         "job_retry_backoff": 0,
         "periodic_jobs": False,

@@ -32,7 +32,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Saa
         "api_key_secret": "test-api-key-secret-" + "y" * 32,
         "stripe_webhook_secret": WEBHOOK_SECRET,
         "public_url": "http://testserver",
-        "log_json": False,
+        "log_format": "text",
         "ai_stream_delay": 0,
         "job_retry_backoff": 0,
         "periodic_jobs": False,

@@ -156,7 +156,7 @@ def create_base_app(
 ) -> FastAPI:
     settings = runtime.settings
     settings.check_production()
-    configure_logging(settings.app_name, settings.log_level, settings.log_json)
+    configure_logging(settings.app_name, settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

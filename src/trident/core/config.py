@@ -115,7 +115,8 @@ class CoreSettings(BaseSettings):
     metrics_token: SecretStr = SecretStr("")
 
     log_level: str = "INFO"
-    log_json: bool = True
+    #: ``auto``: human-readable lines on a terminal, JSON lines otherwise
+    log_format: Literal["auto", "json", "text"] = "auto"
 
     @classmethod
     def settings_customise_sources(
