@@ -59,16 +59,20 @@ def install_docs(app: FastAPI) -> None:
     openapi_url = app.openapi_url or "/openapi.json"
     app.mount(STATIC_URL, StaticFiles(directory=ASSETS), name="docs-static")
 
+    def rooted(request: Request, path: str) -> str:
+        """``path`` under the app's mount point (uvicorn ``--root-path``)."""
+        return f"{request.scope.get('root_path', '')}{path}"
+
     def asset(request: Request, name: str) -> str:
-        return f"{request.scope.get('root_path', '')}{STATIC_URL}/{name}"
+        return rooted(request, f"{STATIC_URL}/{name}")
 
     @app.get(DOCS_URL, include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
         return _local_only(
             get_swagger_ui_html(
-                openapi_url=f"{request.scope.get('root_path', '')}{openapi_url}",
+                openapi_url=rooted(request, openapi_url),
                 title=f"{app.title} - Swagger UI",
-                oauth2_redirect_url=OAUTH2_REDIRECT_URL,
+                oauth2_redirect_url=rooted(request, OAUTH2_REDIRECT_URL),
                 swagger_js_url=asset(request, "swagger-ui-bundle.js"),
                 swagger_css_url=asset(request, "swagger-ui.css"),
                 swagger_favicon_url=asset(request, "favicon.png"),
@@ -87,7 +91,7 @@ def install_docs(app: FastAPI) -> None:
     async def redoc(request: Request) -> HTMLResponse:
         return _local_only(
             get_redoc_html(
-                openapi_url=f"{request.scope.get('root_path', '')}{openapi_url}",
+                openapi_url=rooted(request, openapi_url),
                 title=f"{app.title} - ReDoc",
                 redoc_js_url=asset(request, "redoc.standalone.js"),
                 redoc_favicon_url=asset(request, "favicon.png"),
