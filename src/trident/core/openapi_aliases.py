@@ -4,14 +4,16 @@ A request model takes every document's spelling (``date`` or ``event_date``,
 ``guests`` or ``guest_count``) through ``AliasChoices``, but pydantic's JSON schema
 names only the first choice, so a typed client refused the README's own calls.  Here
 each other choice becomes an optional property marked ``deprecated`` ("Same as
-event_date"), and a required field is required as "one of its names" (``anyOf`` of
-``required``), so a body with either spelling validates against the document.
+event_date"); a field may be named once (two of its names together are refused, as
+the model refuses them), and a required field is required under one of its names,
+so a body with either spelling validates against the document.
 """
 
 from __future__ import annotations
 
 import types
 import typing
+from itertools import combinations
 from typing import Any
 
 from fastapi import FastAPI, routing
@@ -74,10 +76,15 @@ def document_aliases(app: FastAPI, schema: dict[str, Any]) -> None:
 def _publish(component: dict[str, Any], aliases: list[tuple[str, list[str]]]) -> None:
     properties = component["properties"]
     required = component.get("required", [])
-    one_of_names = []
+    constraints: list[dict[str, Any]] = []
     for published, others in aliases:
         if published not in properties:
             continue
+        names = (published, *others)
+        # one name at a time: a body naming a field twice is refused (extra="forbid")
+        constraints.append(
+            {"not": {"anyOf": [{"required": list(pair)} for pair in combinations(names, 2)]}}
+        )
         for other in others:
             properties.setdefault(
                 other,
@@ -89,8 +96,8 @@ def _publish(component: dict[str, Any], aliases: list[tuple[str, list[str]]]) ->
             )
         if published in required:
             required.remove(published)
-            one_of_names.append({"anyOf": [{"required": [n]} for n in (published, *others)]})
+            constraints.append({"anyOf": [{"required": [n]} for n in names]})
     if "required" in component and not required:
         del component["required"]
-    if one_of_names:
-        component.setdefault("allOf", []).extend(one_of_names)
+    if constraints:
+        component.setdefault("allOf", []).extend(constraints)
