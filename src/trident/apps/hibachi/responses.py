@@ -60,6 +60,8 @@ async def page_query(
 PageQuery = Annotated[PageParams, Depends(page_query)]
 
 _adapters: dict[Any, TypeAdapter[Any]] = {}
+#: the envelope's metadata: built once, not per response
+_META = TypeAdapter(dict[str, Any])
 
 
 def _adapter(model: Any) -> TypeAdapter[Any]:
@@ -87,7 +89,7 @@ def list_response(model: type[BaseModel], items: list[Any], page: Page[Any]) -> 
     """The envelope as a response, each item validated and encoded once."""
     params = PageParams(limit=page.limit, offset=page.offset)
     encoded = _adapter(model).dump_json(items)
-    meta = TypeAdapter(dict[str, Any]).dump_json(
+    meta = _META.dump_json(
         {
             "total": page.total,
             "page": params.page,
