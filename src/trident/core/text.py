@@ -44,7 +44,7 @@ DisplayText = Annotated[
 
 
 def normalize_phone(raw: str) -> str | None:
-    """A North American number as E.164 (+1XXXXXXXXXX), else None."""
+    """A North American number as E.164 (+1 and ten digits), else None."""
     digits = re.sub(r"\D", "", raw)
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
