@@ -188,3 +188,60 @@ async def test_a_malformed_refresh_token_is_a_401(client: Client, token: str) ->
     response = await client.post("/api/v1/auth/refresh", json={"refresh_token": token})
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_token"
+
+
+async def test_a_request_decodes_its_bearer_token_once(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rate limiter and the authenticator share one verified decode."""
+    owner = await client.actor("once@example.com")
+    decodes: list[str] = []
+    real_decode = jwt.decode
+
+    def counting_decode(token: str, *args: object, **kwargs: object) -> dict[str, object]:
+        decodes.append(token)
+        return real_decode(token, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("trident.core.security.tokens.jwt.decode", counting_decode)
+    response = await client.get("/api/v1/users/me", headers=owner.headers())
+    assert response.status_code == 200
+    assert response.json()["email"] == "once@example.com"
+    assert len(decodes) == 1
+
+
+async def test_login_does_not_hold_the_write_lock_while_hashing(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer completes while a login is still verifying its password."""
+    import threading
+
+    import anyio
+
+    from trident.core.security import passwords
+
+    await client.register("slow@example.com")
+    hashing, release = threading.Event(), threading.Event()
+    real_verify = passwords._verify
+
+    def held_verify(stored_hash: str, password: str) -> bool:
+        hashing.set()
+        release.wait(10)
+        return real_verify(stored_hash, password)
+
+    monkeypatch.setattr(passwords, "_verify", held_verify)
+    results: dict[str, int] = {}
+
+    async def slow_login() -> None:
+        results["login"] = (await client.login("slow@example.com")).status_code
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(slow_login)
+        while not hashing.is_set():
+            await anyio.sleep(0.01)
+        with anyio.fail_after(5):
+            other = await client.post(
+                "/api/v1/auth/register", json={"email": "other@example.com", "password": PASSWORD}
+            )
+        results["register"] = other.status_code
+        release.set()
+    assert results == {"register": 201, "login": 200}

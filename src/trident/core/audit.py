@@ -163,9 +163,12 @@ def _write(session: Session) -> None:
         return
     # commit flushes after this hook: flush now so the record sees every change
     session.flush()
-    record: AuditRecord | None = session.info.pop(AUDIT_KEY, None)
+    record: AuditRecord | None = session.info.get(AUDIT_KEY)
     if record is None or record.empty:
+        # nothing changed yet: a request that ends a read-only transaction early (a
+        # login, before hashing) keeps its record for the commit that writes
         return
+    del session.info[AUDIT_KEY]
     session.add(
         record.model(
             actor_type=record.actor_type,

@@ -26,7 +26,8 @@ from limits.aio.strategies import RateLimiter, SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from trident.core.clock import unix_time
-from trident.core.errors import ErrorResponder, TooManyRequests
+from trident.core.errors import ErrorResponder, TooManyRequests, Unauthorized
+from trident.core.security.tokens import TokenCodec, request_access_claims
 
 log = logging.getLogger("trident.ratelimit")
 
@@ -183,6 +184,50 @@ class Limiter:
 
 #: (scope) -> (tier, limit, key) or None for "not limited"
 TierResolver = Callable[[Scope], tuple[str, str, str] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """A rate-limit tier: its name (reported in headers) and its limit string."""
+
+    name: str
+    limit: str
+
+
+def caller_tier_resolver(
+    codec: TokenCodec,
+    *,
+    anonymous: Tier,
+    api_key: Tier,
+    user: Callable[[dict[str, Any]], Tier],
+    unlimited_prefixes: tuple[str, ...] = (),
+) -> TierResolver:
+    """Who is calling, for rate limiting: an API key, a user's bearer token, or an IP.
+
+    The token is verified through :func:`request_access_claims`, so the endpoint's
+    authenticator reuses this decode.  An invalid token is limited as the anonymous
+    caller it is; the endpoint then refuses it.
+    """
+
+    def resolve(scope: Scope) -> tuple[str, str, str] | None:
+        if scope["path"].startswith(unlimited_prefixes):
+            return None
+        headers = dict(scope["headers"])
+        raw_key = headers.get(b"x-api-key")
+        if raw_key:
+            return api_key.name, api_key.limit, "key:" + hashed(raw_key.decode("latin-1"))
+        authorization = headers.get(b"authorization", b"").decode("latin-1")
+        if authorization[:7].lower() == "bearer ":
+            try:
+                claims = request_access_claims(scope, codec, authorization[7:])
+            except Unauthorized:
+                claims = None
+            if claims is not None:
+                tier = user(claims)
+                return tier.name, tier.limit, "user:" + str(claims["sub"])
+        return anonymous.name, anonymous.limit, "ip:" + client_ip(scope)
+
+    return resolve
 
 
 def client_ip(scope: Scope) -> str:

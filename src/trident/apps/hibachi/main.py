@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from starlette.types import Scope
 
 from trident.apps.hibachi import VERSION, tasks  # noqa: F401  (tasks: registers the jobs)
 from trident.apps.hibachi.api import routers
@@ -14,8 +13,7 @@ from trident.apps.hibachi.monitoring.endpoints import health
 from trident.apps.hibachi.monitoring.schemas import HealthOut
 from trident.apps.hibachi.runtime import HibachiRuntime
 from trident.core.app import create_base_app
-from trident.core.errors import Unauthorized
-from trident.core.ratelimit import client_ip, hashed
+from trident.core.ratelimit import Tier, TierResolver, caller_tier_resolver
 
 DESCRIPTION = """
 MyHibachi: hibachi catering bookings with availability, pricing and deposits;
@@ -51,35 +49,24 @@ TAGS = [
 UNLIMITED_PREFIXES = ("/health", "/info")
 
 
-def tier_resolver(rt: HibachiRuntime):  # type: ignore[no-untyped-def]
+def tier_resolver(rt: HibachiRuntime) -> TierResolver:
     settings = rt.settings
-    codec = rt.tokens.codec
-    limits = {
-        "public": settings.rate_limit_public,
-        "authenticated": settings.rate_limit_authenticated,
-        "premium": settings.rate_limit_premium,
-        "admin": settings.rate_limit_admin,
+    tiers = {
+        name: Tier(name, limit)
+        for name, limit in (
+            ("public", settings.rate_limit_public),
+            ("authenticated", settings.rate_limit_authenticated),
+            ("premium", settings.rate_limit_premium),
+            ("admin", settings.rate_limit_admin),
+        )
     }
-
-    def resolve(scope: Scope) -> tuple[str, str, str] | None:
-        if scope["path"].startswith(UNLIMITED_PREFIXES):
-            return None
-        headers = dict(scope["headers"])
-        api_key = headers.get(b"x-api-key")
-        if api_key:
-            return "premium", limits["premium"], "key:" + hashed(api_key.decode("latin-1"))
-        authorization = headers.get(b"authorization", b"").decode("latin-1")
-        if authorization[:7].lower() == "bearer ":
-            try:
-                claims = codec.decode(authorization[7:], "access")
-            except Unauthorized:  # an invalid token is limited as the anonymous caller it is
-                claims = None
-            if claims is not None:
-                tier = TIER.get(claims.get("role", ""), "authenticated")
-                return tier, limits[tier], "user:" + str(claims["sub"])
-        return "public", limits["public"], "ip:" + client_ip(scope)
-
-    return resolve
+    return caller_tier_resolver(
+        rt.tokens.codec,
+        anonymous=tiers["public"],
+        api_key=tiers["premium"],
+        user=lambda claims: tiers[TIER.get(claims.get("role", ""), "authenticated")],
+        unlimited_prefixes=UNLIMITED_PREFIXES,
+    )
 
 
 def create_app(settings: HibachiSettings | None = None, *, inline_jobs: bool = False) -> FastAPI:

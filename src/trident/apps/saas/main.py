@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from starlette.types import Scope
 
 from trident.apps.saas import VERSION
 from trident.apps.saas.api import ROUTERS
@@ -13,7 +12,7 @@ from trident.apps.saas.envelope import ErrorBody, render_error
 from trident.apps.saas.runtime import SaasRuntime
 from trident.core.app import create_base_app
 from trident.core.payments import LocalPaymentProvider, local_payments_router
-from trident.core.ratelimit import client_ip, hashed
+from trident.core.ratelimit import Tier, TierResolver, caller_tier_resolver
 
 DESCRIPTION = """
 Multi-tenant SaaS starter: organizations and members, Stripe subscription plans
@@ -37,29 +36,18 @@ TAGS = [
 UNLIMITED_PREFIXES = ("/api/v1/billing/webhook/",)
 
 
-def tier_resolver(rt: SaasRuntime):  # type: ignore[no-untyped-def]
+def tier_resolver(rt: SaasRuntime) -> TierResolver:
     settings = rt.settings
-    codec = rt.tokens.codec
-
-    def resolve(scope: Scope) -> tuple[str, str, str] | None:
-        if scope["path"].startswith(UNLIMITED_PREFIXES):
-            return None  # the payment provider's retries must never meet a 429
-        headers = dict(scope["headers"])
-        api_key = headers.get(b"x-api-key")
-        if api_key:
-            return (
-                "authenticated",
-                settings.rate_limit_authenticated,
-                "key:" + hashed(api_key.decode("latin-1")),
-            )
-        authorization = headers.get(b"authorization", b"").decode("latin-1")
-        if authorization[:7].lower() == "bearer ":
-            subject = codec.peek_subject(authorization[7:])
-            if subject:
-                return "authenticated", settings.rate_limit_authenticated, "user:" + subject
-        return "anonymous", settings.rate_limit_anonymous, "ip:" + client_ip(scope)
-
-    return resolve
+    anonymous = Tier("anonymous", settings.rate_limit_anonymous)
+    authenticated = Tier("authenticated", settings.rate_limit_authenticated)
+    return caller_tier_resolver(
+        rt.tokens.codec,
+        anonymous=anonymous,
+        api_key=authenticated,
+        user=lambda _claims: authenticated,
+        # the payment provider's retries must never meet a 429
+        unlimited_prefixes=UNLIMITED_PREFIXES,
+    )
 
 
 def create_app(settings: SaasSettings | None = None, *, inline_jobs: bool = False) -> FastAPI:

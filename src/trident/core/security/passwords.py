@@ -13,6 +13,7 @@ import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import AfterValidator, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 # Verified when the account does not exist, so "no such user" costs as much as
@@ -37,6 +38,22 @@ async def verify_password(stored_hash: str | None, password: str) -> bool:
         await anyio.to_thread.run_sync(_verify, _DUMMY_HASH, password)
         return False
     return await anyio.to_thread.run_sync(_verify, stored_hash, password)
+
+
+async def verify_password_unlocked(
+    db: AsyncSession, stored_hash: str | None, password: str
+) -> bool:
+    """:func:`verify_password` for a login, without holding the write lock while hashing.
+
+    A write request's SQLite transaction takes the database's write lock with its
+    first statement (``BEGIN IMMEDIATE``), so the user lookup already holds it; the
+    tens of milliseconds of hashing would then stall every other writer.  The
+    lookup's transaction is ended first (objects stay loaded) and the login's writes
+    begin a new one.  Call it before the request has written anything.
+    """
+    if db.in_transaction():
+        await db.commit()
+    return await verify_password(stored_hash, password)
 
 
 def needs_rehash(stored_hash: str) -> bool:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
+from starlette.types import Scope
 
 from trident.core.clock import utcnow
 from trident.core.errors import Unauthorized
@@ -57,9 +58,27 @@ class TokenCodec:
             raise Unauthorized("The token is invalid.", code="invalid_token")
         return claims
 
-    def peek_subject(self, token: str) -> str | None:
-        """The verified subject of an access token, or None; used by rate limiting."""
+
+#: where a request keeps its decoded bearer token: (token, claims or the refusal)
+_CLAIMS_STATE_KEY = "access_claims"
+
+
+def request_access_claims(scope: Scope, codec: TokenCodec, token: str) -> dict[str, Any]:
+    """The verified claims of a request's access token, decoded once per request.
+
+    The rate limiter reads them before routing and the endpoint's authenticator
+    again after; both call this, so the signature is checked once and a refused
+    token is refused the same way twice.
+    """
+    state = scope.setdefault("state", {})
+    cached = state.get(_CLAIMS_STATE_KEY)
+    if cached is None or cached[0] != token:
         try:
-            return str(self.decode(token, "access")["sub"])
-        except Unauthorized:
-            return None
+            cached = (token, codec.decode(token, "access"))
+        except Unauthorized as refusal:
+            cached = (token, refusal)
+        state[_CLAIMS_STATE_KEY] = cached
+    outcome = cached[1]
+    if isinstance(outcome, Unauthorized):
+        raise outcome
+    return outcome

@@ -21,6 +21,7 @@ from trident.apps.hibachi.models import Station, StationStatus, User
 from trident.apps.hibachi.runtime import hibachi_runtime, identify_caller
 from trident.core.app import DbSession
 from trident.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from trident.core.security.tokens import request_access_claims
 
 bearer_scheme = HTTPBearer(auto_error=False, description="The access_token from login")
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
@@ -47,7 +48,8 @@ async def optional_principal(
     if api_key:
         return await service.principal_from_api_key(rt, db, api_key)
     if credentials is not None:
-        return await service.principal_from_token(rt, db, credentials.credentials)
+        claims = request_access_claims(request.scope, rt.tokens.codec, credentials.credentials)
+        return await service.principal_from_token(db, claims)
     return None
 
 

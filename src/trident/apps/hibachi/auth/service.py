@@ -23,13 +23,18 @@ from trident.apps.hibachi.customers.service import find_or_create_customer
 from trident.apps.hibachi.models import Role, Station, StationStatus, User
 from trident.apps.hibachi.runtime import HibachiRuntime, identify_caller
 from trident.apps.hibachi.stations.service import create_station
-from trident.core.auth.tokens import TokenPair
+from trident.core.auth.tokens import TokenPair, TokenService
 from trident.core.clock import utcnow
 from trident.core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from trident.core.jobs import queue_job
 from trident.core.security import totp
 from trident.core.security.apikeys import hash_token
-from trident.core.security.passwords import hash_password, needs_rehash, verify_password
+from trident.core.security.passwords import (
+    hash_password,
+    needs_rehash,
+    verify_password,
+    verify_password_unlocked,
+)
 
 #: how stale ``last_used_at`` may get before a request refreshes it (saves a write per call)
 API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
@@ -106,7 +111,7 @@ async def authenticate_credentials(
     rt: HibachiRuntime, db: AsyncSession, email: str, password: str, mfa_code: str | None
 ) -> tuple[User, Station | None]:
     user = await repository.user_by_email(db, email)
-    valid = await verify_password(user.hashed_password if user else None, password)
+    valid = await verify_password_unlocked(db, user.hashed_password if user else None, password)
     if user is None or not valid:
         raise Unauthorized("Incorrect email or password.", code="invalid_credentials")
     if not user.is_active:
@@ -306,8 +311,9 @@ async def register_station(
     return station, user
 
 
-async def principal_from_token(rt: HibachiRuntime, db: AsyncSession, token: str) -> Principal:
-    claims = rt.tokens.access_claims(token)
+async def principal_from_token(db: AsyncSession, access_claims: dict[str, Any]) -> Principal:
+    """The principal of a verified access token, if its session is still live."""
+    claims = TokenService.session_claims(access_claims)
     found = await repository.user_with_session(db, claims.user_id, claims.session_id)
     if found is None:
         raise Unauthorized("The token is invalid.", code="invalid_token")

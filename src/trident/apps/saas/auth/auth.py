@@ -12,6 +12,7 @@ from trident.apps.saas.auth.service import Principal
 from trident.apps.saas.runtime import saas_runtime
 from trident.core.app import DbSession
 from trident.core.errors import Forbidden, Unauthorized
+from trident.core.security.tokens import request_access_claims
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
@@ -27,7 +28,8 @@ async def authenticate(
     if api_key:
         return await service.principal_from_api_key(rt, db, api_key)
     if token:
-        return await service.principal_from_token(rt, db, token)
+        claims = request_access_claims(request.scope, rt.tokens.codec, token)
+        return await service.principal_from_token(db, claims)
     raise Unauthorized("Not authenticated.", code="not_authenticated")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,13 +14,17 @@ from trident.apps.saas.auth import repository
 from trident.apps.saas.auth.schemas import RegisterRequest
 from trident.apps.saas.models import ApiKey, Membership, User
 from trident.apps.saas.runtime import SaasRuntime
-from trident.core.auth.tokens import TokenPair
+from trident.core.auth.tokens import TokenPair, TokenService
 from trident.core.clock import utcnow
 from trident.core.errors import Conflict, Unauthorized
 from trident.core.jobs import queue_job
 from trident.core.payments import PaymentError
 from trident.core.security.apikeys import hash_token
-from trident.core.security.passwords import hash_password, needs_rehash, verify_password
+from trident.core.security.passwords import (
+    hash_password,
+    needs_rehash,
+    verify_password_unlocked,
+)
 
 log = logging.getLogger("trident.saas.auth")
 
@@ -76,7 +81,7 @@ async def login(
     rt: SaasRuntime, db: AsyncSession, email: str, password: str, *, user_agent: str | None, ip: str
 ) -> TokenPair:
     user = await repository.user_by_email(db, email.strip())
-    valid = await verify_password(user.hashed_password if user else None, password)
+    valid = await verify_password_unlocked(db, user.hashed_password if user else None, password)
     if user is None or not valid:
         raise Unauthorized("Incorrect email or password.", code="invalid_credentials")
     if not user.is_active:
@@ -95,8 +100,9 @@ async def logout(rt: SaasRuntime, db: AsyncSession, refresh_token: str) -> None:
         raise Unauthorized("The refresh token is not recognised.", code="invalid_token")
 
 
-async def principal_from_token(rt: SaasRuntime, db: AsyncSession, token: str) -> Principal:
-    claims = rt.tokens.access_claims(token)
+async def principal_from_token(db: AsyncSession, access_claims: dict[str, Any]) -> Principal:
+    """The principal of a verified access token, if its session is still live."""
+    claims = TokenService.session_claims(access_claims)
     found = await repository.user_with_session(db, claims.user_id, claims.session_id)
     if found is None:
         raise Unauthorized("The token is invalid.", code="invalid_token")
