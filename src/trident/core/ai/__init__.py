@@ -4,10 +4,10 @@ from trident.core.ai.catalog import ModelCatalog, Resolved, create_model_catalog
 from trident.core.ai.entities import Entities, extract_entities, normalize_phone
 from trident.core.ai.local import LOCAL_MODEL, LocalAssistant
 from trident.core.ai.openai_provider import OpenAICompatibleProvider
+from trident.core.ai.provider import AIProvider
 from trident.core.ai.tokens import count_tokens
 from trident.core.ai.tools import Tool, ToolRegistry
 from trident.core.ai.types import (
-    AIProvider,
     AIProviderError,
     ChatMessage,
     ChatResult,

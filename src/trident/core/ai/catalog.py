@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 
 from trident.core.ai.local import LOCAL_MODEL, LocalAssistant
 from trident.core.ai.openai_provider import OpenAICompatibleProvider
-from trident.core.ai.types import AIProvider, ModelInfo, UnknownModelError
+from trident.core.ai.provider import AIProvider
+from trident.core.ai.types import ModelInfo, UnknownModelError
 from trident.core.clock import BusinessClock
 from trident.core.config import CoreSettings
 

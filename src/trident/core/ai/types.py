@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
-
-if TYPE_CHECKING:
-    from trident.core.ai.tools import ToolRegistry
+from typing import Any, Literal
 
 Role = Literal["system", "user", "assistant", "tool"]
 
@@ -88,27 +84,3 @@ class ModelInfo:
     supports_tools: bool = True
     supports_streaming: bool = True
     default: bool = False
-
-
-class AIProvider(Protocol):
-    name: str
-
-    async def complete(
-        self,
-        messages: list[ChatMessage],
-        *,
-        model: str,
-        tools: ToolRegistry | None = None,
-        context: Any = None,
-        system: str | None = None,
-    ) -> ChatResult: ...
-
-    def stream(
-        self,
-        messages: list[ChatMessage],
-        *,
-        model: str,
-        tools: ToolRegistry | None = None,
-        context: Any = None,
-        system: str | None = None,
-    ) -> AsyncIterator[StreamEvent]: ...

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from trident.apps.hibachi.auth.auth import OPTIONAL_AUTH, PublicStation, station_caller
 from trident.apps.hibachi.bookings import repository, service
+from trident.apps.hibachi.bookings.presenter import booking_out
 from trident.apps.hibachi.bookings.schemas import (
     AvailabilityOut,
     BookedDatesOut,
@@ -98,7 +99,7 @@ async def list_bookings(
     result = await fetch_keyed_page(
         db, keys, page, lambda ids: repository.with_customers(db, ids), lambda row: row[0].id
     )
-    return list_response(BookingOut, [service.booking_out(r) for r in result.items], result)
+    return list_response(BookingOut, [booking_out(r) for r in result.items], result)
 
 
 @router.post(

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.auth.principal import Caller
+from trident.apps.hibachi.bookings.presenter import booking_out
 from trident.apps.hibachi.customers import loyalty, repository
 from trident.apps.hibachi.customers.repository import Totals
 from trident.apps.hibachi.customers.schemas import (
@@ -496,9 +497,6 @@ async def analytics(db: AsyncSession, caller: Caller, ref: str) -> CustomerAnaly
 
 async def dashboard(db: AsyncSession, caller: Caller, ref: str | None) -> CustomerDashboard:
     """A customer's own page: profile, loyalty, next and recent bookings, counts."""
-    # imported here: bookings.service imports this module (find_or_create_customer)
-    from trident.apps.hibachi.bookings.service import booking_out
-
     own = caller.own_customer_id("customers:read")
     if ref is None:
         if own is None:

@@ -10,17 +10,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.saas.billing import repository
 from trident.apps.saas.billing.plans import PlanType, plan_for_key
 from trident.apps.saas.billing.schemas import WebhookOut
+from trident.apps.saas.config import SaasSettings
 from trident.apps.saas.models import Subscription, WebhookEvent
+from trident.core.clock import utcnow
 from trident.core.errors import BadRequest
 from trident.core.ids import parse_id
 from trident.core.payments import (
+    PaymentProvider,
     WebhookSignatureError,
     mark_processed,
     record_event,
@@ -28,12 +31,19 @@ from trident.core.payments import (
     webhook_secret,
 )
 
-if TYPE_CHECKING:
-    from trident.apps.saas.runtime import SaasRuntime
-
 log = logging.getLogger("trident.saas.billing")
 
-Handler = Callable[["SaasRuntime", AsyncSession, dict[str, Any], datetime], Awaitable[str]]
+
+class BillingContext(Protocol):
+    """What applying a payment event needs of the app; the runtime provides it (and
+    imports this module, so this module names the need, not the runtime)."""
+
+    settings: SaasSettings
+    payments: PaymentProvider
+    counters: dict[str, Any]
+
+
+Handler = Callable[[BillingContext, AsyncSession, dict[str, Any], datetime], Awaitable[str]]
 ENDED_STATUSES = frozenset({"canceled", "incomplete_expired", "unpaid"})
 
 
@@ -50,7 +60,7 @@ def _applied(sub: Subscription, event_time: datetime) -> None:
         sub.last_event_at = event_time
 
 
-def _plan_of(rt: SaasRuntime, obj: dict[str, Any]) -> PlanType | None:
+def _plan_of(rt: BillingContext, obj: dict[str, Any]) -> PlanType | None:
     """The plan a provider subscription is for: our metadata, else the price's."""
     candidates = [(obj.get("metadata") or {}).get("plan")]
     items = ((obj.get("items") or {}).get("data")) or []
@@ -73,7 +83,7 @@ def _plan_of(rt: SaasRuntime, obj: dict[str, Any]) -> PlanType | None:
 
 
 async def _subscription_for(
-    rt: SaasRuntime, db: AsyncSession, obj: dict[str, Any]
+    rt: BillingContext, db: AsyncSession, obj: dict[str, Any]
 ) -> Subscription | None:
     provider_id = obj.get("id")
     sub = (
@@ -92,7 +102,7 @@ async def _subscription_for(
 
 
 async def on_checkout_completed(
-    rt: SaasRuntime, db: AsyncSession, event: dict[str, Any], at: datetime
+    rt: BillingContext, db: AsyncSession, event: dict[str, Any], at: datetime
 ) -> str:
     obj = event["data"]["object"]
     if obj.get("mode") != "subscription":
@@ -120,7 +130,7 @@ async def on_checkout_completed(
 
 
 async def on_subscription_changed(
-    rt: SaasRuntime, db: AsyncSession, event: dict[str, Any], at: datetime
+    rt: BillingContext, db: AsyncSession, event: dict[str, Any], at: datetime
 ) -> str:
     obj = event["data"]["object"]
     sub = await _subscription_for(rt, db, obj)
@@ -159,7 +169,9 @@ def _invoice_subscription(obj: dict[str, Any]) -> str | None:
     return obj.get("subscription") or parent.get("subscription")
 
 
-async def on_invoice(rt: SaasRuntime, db: AsyncSession, event: dict[str, Any], at: datetime) -> str:
+async def on_invoice(
+    rt: BillingContext, db: AsyncSession, event: dict[str, Any], at: datetime
+) -> str:
     obj = event["data"]["object"]
     provider_id = _invoice_subscription(obj)
     sub = (
@@ -191,7 +203,7 @@ HANDLERS: dict[str, Handler] = {
 
 
 async def process_webhook(
-    rt: SaasRuntime, db: AsyncSession, payload: bytes, signature: str | None
+    rt: BillingContext, db: AsyncSession, payload: bytes, signature: str | None
 ) -> WebhookOut:
     try:
         event = verify_signature(payload, signature, webhook_secret(rt.settings))
@@ -205,7 +217,7 @@ async def process_webhook(
             received=True, event_id=event_id, type=event_type, duplicate=True, outcome="duplicate"
         )
     handler = HANDLERS.get(event_type)
-    at = _ts(event.get("created")) or datetime.now(UTC)
+    at = _ts(event.get("created")) or utcnow()
     outcome = await handler(rt, db, event, at) if handler else "ignored"
     await mark_processed(db, WebhookEvent, event_id)
     rt.counters["webhooks"].labels(event_type, outcome).inc()
