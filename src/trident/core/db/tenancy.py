@@ -1,4 +1,5 @@
-"""Row-level tenancy: every tenant query goes through :func:`scoped`.
+"""Row-level tenancy: every tenant query goes through :func:`scoped` (a whole
+statement) or :func:`in_tenant` (one condition among several).
 
 A model declares its tenant column with ``__tenant_column__`` (``"org_id"``,
 ``"station_id"``).  An id that belongs to another tenant is simply not found.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.core.errors import NotFound
@@ -23,8 +24,13 @@ def tenant_column(model: type[Any]) -> Any:
     return getattr(model, name)
 
 
+def in_tenant(model: type[Any], tenant_id: Any) -> ColumnElement[bool]:
+    """The condition "this row belongs to that tenant", for a list of conditions."""
+    return tenant_column(model) == tenant_id  # type: ignore[no-any-return]
+
+
 def scoped(stmt: Select[Any], model: type[Any], tenant_id: int) -> Select[Any]:
-    return stmt.where(tenant_column(model) == tenant_id)
+    return stmt.where(in_tenant(model, tenant_id))
 
 
 async def get_scoped(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import AuditLog, ErrorLog, NotificationGroup, Role, User
 from trident.core.db.functions import contains
-from trident.core.db.tenancy import scoped
+from trident.core.db.tenancy import in_tenant, scoped
 
 # -- error logs ------------------------------------------------------------------------
 
@@ -36,7 +36,7 @@ def error_logs_query(
     """Newest first; ``station_id`` None: every station's rows and the station-less."""
     stmt = select(ErrorLog)
     if station_id is not None:
-        stmt = stmt.where(ErrorLog.station_id == station_id)
+        stmt = stmt.where(in_tenant(ErrorLog, station_id))
     if resolved is not None:
         stmt = stmt.where(ErrorLog.resolved.is_(resolved))
     if level is not None:
@@ -57,7 +57,7 @@ def error_logs_query(
 async def error_log(db: AsyncSession, station_id: int | None, log_id: int) -> ErrorLog | None:
     stmt = select(ErrorLog).where(ErrorLog.id == log_id)
     if station_id is not None:
-        stmt = stmt.where(ErrorLog.station_id == station_id)
+        stmt = stmt.where(in_tenant(ErrorLog, station_id))
     return await db.scalar(stmt)
 
 
@@ -132,7 +132,7 @@ async def staff_ids(db: AsyncSession, station_id: int, user_ids: Sequence[int]) 
     rows = await db.scalars(
         select(User.id).where(
             User.id.in_(list(user_ids)),
-            User.station_id == station_id,
+            in_tenant(User, station_id),
             User.role != Role.CUSTOMER.value,
         )
     )

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import Booking, Customer
 from trident.core.db.functions import contains
-from trident.core.db.tenancy import scoped
+from trident.core.db.tenancy import in_tenant, scoped
 
 SORTS = {
     "event_date": (Booking.event_date, Booking.event_time),
@@ -93,7 +93,7 @@ async def id_by_reference(db: AsyncSession, station_id: int, reference: str) -> 
 async def taken_slots(db: AsyncSession, station_id: int, day: date) -> set[str]:
     rows = await db.scalars(
         select(Booking.slot_time).where(
-            Booking.station_id == station_id,
+            in_tenant(Booking, station_id),
             Booking.event_date == day,
             Booking.status != "cancelled",
         )
@@ -107,7 +107,7 @@ async def bookings_per_day(
     rows = await db.execute(
         select(Booking.event_date, func.count(Booking.id))
         .where(
-            Booking.station_id == station_id,
+            in_tenant(Booking, station_id),
             Booking.event_date >= start,
             Booking.event_date <= end,
             Booking.status != "cancelled",

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import Booking, BookingStatus, Customer
 from trident.core.db.functions import contains
-from trident.core.db.tenancy import scoped
+from trident.core.db.tenancy import in_tenant, scoped
 
 SORTS = {"created_at": Customer.created_at, "name": Customer.name}
 
@@ -74,7 +74,7 @@ def list_query(
     if spent_between is not None:
         spent = (
             select(Booking.customer_id, func.sum(Booking.total_cents).label("cents"))
-            .where(Booking.station_id == station_id, COMPLETED)
+            .where(in_tenant(Booking, station_id), COMPLETED)
             .group_by(Booking.customer_id)
             .subquery()
         )
@@ -114,7 +114,7 @@ async def totals_for(
             func.sum(case((and_(NOT_CANCELLED, Booking.event_date >= today), 1), else_=0)),
             func.max(case((and_(NOT_CANCELLED, Booking.event_date < today), Booking.event_date))),
         )
-        .where(Booking.station_id == station_id, Booking.customer_id.in_(ids))
+        .where(in_tenant(Booking, station_id), Booking.customer_id.in_(ids))
         .group_by(Booking.customer_id)
     )
     return {
@@ -150,7 +150,7 @@ async def history(db: AsyncSession, station_id: int, customer_id: int, today: da
                 func.min(case((NOT_CANCELLED, Booking.event_date))),
                 func.max(case((past, Booking.event_date))),
                 func.min(case((future, Booking.event_date))),
-            ).where(Booking.station_id == station_id, Booking.customer_id == customer_id)
+            ).where(in_tenant(Booking, station_id), Booking.customer_id == customer_id)
         )
     ).one()
     pending, confirmed, completed, cancelled, spent, upcoming, first, last, nxt = row
@@ -175,7 +175,7 @@ async def favorite_event_type(db: AsyncSession, station_id: int, customer_id: in
     return await db.scalar(
         select(Booking.event_type)
         .where(
-            Booking.station_id == station_id,
+            in_tenant(Booking, station_id),
             Booking.customer_id == customer_id,
             NOT_CANCELLED,
             Booking.event_type.is_not(None),
@@ -194,7 +194,7 @@ async def spend_by_month(
     month = cast(extract("month", Booking.event_date), Integer)
     rows = await db.execute(
         select(year, month, func.count(Booking.id), func.sum(Booking.total_cents))
-        .where(Booking.station_id == station_id, Booking.customer_id == customer_id, COMPLETED)
+        .where(in_tenant(Booking, station_id), Booking.customer_id == customer_id, COMPLETED)
         .group_by(year, month)
         .order_by(year, month)
     )

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import Lead, LeadEvent, Role, SocialThread, User
 from trident.core.db.functions import contains
-from trident.core.db.tenancy import scoped
+from trident.core.db.tenancy import in_tenant, scoped
 
 SORTS = {
     "created_at": Lead.created_at,
@@ -83,7 +83,7 @@ async def assignable_user(db: AsyncSession, station_id: int, user_id: int) -> Us
     return await db.scalar(
         select(User).where(
             User.id == user_id,
-            User.station_id == station_id,
+            in_tenant(User, station_id),
             User.is_active.is_(True),
             User.role != Role.CUSTOMER,
         )
@@ -161,13 +161,11 @@ async def interactions(
 async def delete_lead(db: AsyncSession, lead: Lead) -> None:
     """The lead and its events; social threads it came from stay, unlinked."""
     await db.execute(
-        delete(LeadEvent).where(
-            LeadEvent.station_id == lead.station_id, LeadEvent.lead_id == lead.id
-        )
+        delete(LeadEvent).where(in_tenant(LeadEvent, lead.station_id), LeadEvent.lead_id == lead.id)
     )
     await db.execute(
         update(SocialThread)
-        .where(SocialThread.station_id == lead.station_id, SocialThread.lead_id == lead.id)
+        .where(in_tenant(SocialThread, lead.station_id), SocialThread.lead_id == lead.id)
         .values(lead_id=None)
     )
     await db.delete(lead)

@@ -18,6 +18,8 @@ class ErrorLog(CreatedAtMixin, Base):
     """An unhandled error, recorded by the app's error hook for someone to resolve."""
 
     __tablename__ = "error_logs"
+    #: null for platform-wide errors (no station involved)
+    __tenant_column__ = "station_id"
     __table_args__ = (
         Index("ix_error_logs_resolved_created_at", "resolved", "created_at"),
         Index("ix_error_logs_station_id_created_at", "station_id", "created_at"),

@@ -26,6 +26,8 @@ class User(TimestampMixin, Base):
     """Staff of a station, a customer with an account, or a super admin (any station)."""
 
     __tablename__ = "users"
+    #: null for super admins, who belong to no one station
+    __tenant_column__ = "station_id"
     __table_args__ = (Index("ix_users_station_id_role", "station_id", "role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

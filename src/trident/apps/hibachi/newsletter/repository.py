@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trident.apps.hibachi.models import Campaign, CampaignDelivery, Subscriber
 from trident.core.db.base import UTCDateTime
 from trident.core.db.functions import contains
-from trident.core.db.tenancy import scoped
+from trident.core.db.tenancy import in_tenant, scoped
 
 SUBSCRIBED = "subscribed"
 UNSUBSCRIBED = "unsubscribed"
@@ -126,7 +126,7 @@ async def claim(
         update(Campaign)
         .where(
             Campaign.id == campaign_id,
-            Campaign.station_id == station_id,
+            in_tenant(Campaign, station_id),
             Campaign.status == source,
         )
         .values(status=target, updated_at=at)

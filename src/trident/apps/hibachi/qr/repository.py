@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import QrCampaign, QrScan
 from trident.core.db.functions import contains, local_day
-from trident.core.db.tenancy import scoped
+from trident.core.db.tenancy import in_tenant, scoped
 
 #: an optional bound of a time range
 When = datetime | None
@@ -62,7 +62,7 @@ async def scan_counts(
 
 def _scans(station_id: int, campaign_id: int, start: When, end: When) -> Any:
     """The WHERE of one campaign's scans in [start, end)."""
-    conditions = [QrScan.station_id == station_id, QrScan.campaign_id == campaign_id]
+    conditions = [in_tenant(QrScan, station_id), QrScan.campaign_id == campaign_id]
     if start is not None:
         conditions.append(QrScan.scanned_at >= start)
     if end is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, case, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import Customer, Review
-from trident.core.db.tenancy import scoped
+from trident.core.db.tenancy import in_tenant, scoped
 
 #: the customer columns a staff view of a review shows (decrypted as they load)
 CUSTOMER_COLUMNS = (Customer.name, Customer.email, Customer.phone)
@@ -96,7 +96,7 @@ async def delete_review(db: AsyncSession, review: Review) -> None:
 
 
 def _window(station_id: int, start: datetime | None, end: datetime | None) -> list[Any]:
-    conditions: list[Any] = [Review.station_id == station_id]
+    conditions: list[Any] = [in_tenant(Review, station_id)]
     if start is not None:
         conditions.append(Review.created_at >= start)
     if end is not None:

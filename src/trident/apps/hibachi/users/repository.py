@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.models import Role, Station, User
 from trident.core.db.functions import contains
+from trident.core.db.tenancy import in_tenant
 
 
 def users_query(
@@ -18,7 +19,7 @@ def users_query(
     stmt = (
         select(User, Station)
         .outerjoin(Station, Station.id == User.station_id)
-        .where(User.station_id == station_id)
+        .where(in_tenant(User, station_id))
     )
     if role is not None:
         stmt = stmt.where(User.role == role)
@@ -36,7 +37,7 @@ async def user_in_station(
         await db.execute(
             select(User, Station)
             .join(Station, Station.id == User.station_id)
-            .where(User.id == user_id, User.station_id == station_id)
+            .where(User.id == user_id, in_tenant(User, station_id))
         )
     ).first()
     return (row[0], row[1]) if row else None

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from trident.apps.hibachi.models import Customer, WaitlistEntry
 from trident.core.clock import utcnow
-from trident.core.db.tenancy import scoped
+from trident.core.db.tenancy import in_tenant, scoped
 
 WAITING = "waiting"
 
@@ -95,7 +95,7 @@ async def claim(db: AsyncSession, station_id: int, entry_id: int, status: str) -
     result = await db.execute(
         update(WaitlistEntry)
         .where(
-            WaitlistEntry.station_id == station_id,
+            in_tenant(WaitlistEntry, station_id),
             WaitlistEntry.id == entry_id,
             WaitlistEntry.status == WAITING,
         )

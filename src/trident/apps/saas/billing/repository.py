@@ -6,6 +6,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.saas.models import Org, Subscription
+from trident.core.db.tenancy import in_tenant
 
 
 def _locked(query: Select[tuple[Subscription]], for_update: bool) -> Select[tuple[Subscription]]:
@@ -19,7 +20,7 @@ def _locked(query: Select[tuple[Subscription]], for_update: bool) -> Select[tupl
 async def subscription_for_org(
     db: AsyncSession, org_id: int, *, for_update: bool = False
 ) -> Subscription:
-    query = select(Subscription).where(Subscription.org_id == org_id)
+    query = select(Subscription).where(in_tenant(Subscription, org_id))
     sub = await db.scalar(_locked(query, for_update))
     if sub is None:  # every org gets one at creation; repair rather than fail
         sub = Subscription(org_id=org_id, plan="FREE", status="active")

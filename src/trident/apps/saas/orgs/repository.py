@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.saas.models import Invitation, Membership, Org, Subscription, User
 from trident.core.db.functions import starts_with
+from trident.core.db.tenancy import in_tenant
 
 
 def _member_count() -> Any:
@@ -69,7 +70,7 @@ def members_query(org_id: int) -> Select[Any]:
     return (
         select(Membership, User.email, User.full_name)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.org_id == org_id)
+        .where(in_tenant(Membership, org_id))
         .order_by(Membership.id)
     )
 
@@ -79,7 +80,7 @@ async def member(db: AsyncSession, org_id: int, user_id: int) -> tuple[Membershi
         await db.execute(
             select(Membership, User)
             .join(User, User.id == Membership.user_id)
-            .where(Membership.org_id == org_id, Membership.user_id == user_id)
+            .where(in_tenant(Membership, org_id), Membership.user_id == user_id)
         )
     ).first()
     return (row[0], row[1]) if row else None
@@ -89,7 +90,7 @@ async def count_owners(db: AsyncSession, org_id: int) -> int:
     return int(
         await db.scalar(
             select(func.count(Membership.id)).where(
-                Membership.org_id == org_id, Membership.role == "owner"
+                in_tenant(Membership, org_id), Membership.role == "owner"
             )
         )
         or 0
@@ -98,9 +99,9 @@ async def count_owners(db: AsyncSession, org_id: int) -> int:
 
 async def seats_used(db: AsyncSession, org_id: int) -> int:
     """Members plus pending invitations: an invitation holds a seat."""
-    members = select(func.count(Membership.id)).where(Membership.org_id == org_id)
+    members = select(func.count(Membership.id)).where(in_tenant(Membership, org_id))
     pending = select(func.count(Invitation.id)).where(
-        Invitation.org_id == org_id, Invitation.accepted_at.is_(None)
+        in_tenant(Invitation, org_id), Invitation.accepted_at.is_(None)
     )
     return int(await db.scalar(members) or 0) + int(await db.scalar(pending) or 0)
 
@@ -108,7 +109,7 @@ async def seats_used(db: AsyncSession, org_id: int) -> int:
 async def pending_invitation(db: AsyncSession, org_id: int, email: str) -> Invitation | None:
     return await db.scalar(
         select(Invitation).where(
-            Invitation.org_id == org_id,
+            in_tenant(Invitation, org_id),
             Invitation.email == email,
             Invitation.accepted_at.is_(None),
         )
@@ -118,7 +119,7 @@ async def pending_invitation(db: AsyncSession, org_id: int, email: str) -> Invit
 def invitations_query(org_id: int) -> Select[Any]:
     return (
         select(Invitation)
-        .where(Invitation.org_id == org_id, Invitation.accepted_at.is_(None))
+        .where(in_tenant(Invitation, org_id), Invitation.accepted_at.is_(None))
         .order_by(Invitation.id)
     )
 
