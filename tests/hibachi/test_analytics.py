@@ -183,7 +183,12 @@ async def test_dashboard_metric_limits_the_sections(client: Client, today: date)
         "/api/admin/analytics", params={"metric": "revenue,profit"}, headers=viewer.headers()
     )
     assert unknown.status_code == 422
-    assert unknown.json()["code"] == "invalid_metric"
+    body = unknown.json()
+    assert (body["code"], set(body["details"])) == (
+        "validation_error",
+        {"metric", "validation_errors"},
+    )
+    assert "revenue, bookings, customers" in body["details"]["metric"]
 
 
 # -- periods ---------------------------------------------------------------------------

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Path, Query
+from pydantic import Field
 
 MAX_ID = 2**31 - 1
 
 #: ``/things/{id}``: a positive 32-bit id
 PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="The row's id")]
+#: an id in a request body
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: ``?customer_id=``: an optional filter by a row's id
+IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 def parse_id(value: object) -> int | None:

@@ -1,5 +1,9 @@
 """Offset pagination done in SQL: one query for the page, one for the total.
 
+One way for every app: a :class:`PageParams` (from ``?limit=&offset=`` by
+:func:`page_params`, or ``?page=&limit=`` by :func:`numbered_page_query`), and a
+:class:`Page` from :func:`fetch_page` or :func:`fetch_keyed_page`.
+
 :func:`fetch_keyed_page` is the deep-page form (a "deferred join"): the page's keys come
 from a narrow query an index can answer alone, then only those rows are loaded with
 their joins, so page 250 costs an index walk, not 5,000 joined rows.
@@ -42,6 +46,24 @@ class Page(Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+def numbered_page_query(
+    *, default_limit: int, max_limit: int, max_page: int = 500_000
+) -> Callable[..., Awaitable[PageParams]]:
+    """The ``?page=&limit=`` form of :func:`page_params`, for page-numbered APIs."""
+
+    # defaults, not Annotated: this module's annotations are strings, and a closure's
+    # bounds could not be resolved from them
+    async def page_query(
+        page: int = Query(1, ge=1, le=max_page, description="Page number, from 1"),
+        limit: int = Query(
+            default_limit, ge=1, le=max_limit, description=f"Items per page (max {max_limit})"
+        ),
+    ) -> PageParams:
+        return PageParams.numbered(page, limit)
+
+    return page_query
 
 
 async def page_params(

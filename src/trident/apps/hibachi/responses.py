@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query
+from fastapi import Depends
 from fastapi.responses import Response
 from pydantic import BaseModel, TypeAdapter
 
-from trident.core.pagination import Page, PageParams
+from trident.core.pagination import Page, PageParams, numbered_page_query
 
 T = TypeVar("T")
 
@@ -43,21 +43,8 @@ class ListResponse(BaseModel, Generic[T]):
     pagination: Pagination
 
 
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
-MAX_PAGE = 500_000
-
-
-async def page_query(
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1")] = 1,
-    limit: Annotated[
-        int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (max {MAX_LIMIT})")
-    ] = DEFAULT_LIMIT,
-) -> PageParams:
-    return PageParams.numbered(page, limit)
-
-
-PageQuery = Annotated[PageParams, Depends(page_query)]
+#: ``?page=&limit=``: 20 a page by default, at most 100
+PageQuery = Annotated[PageParams, Depends(numbered_page_query(default_limit=20, max_limit=100))]
 
 _adapters: dict[Any, TypeAdapter[Any]] = {}
 #: the envelope's metadata: built once, not per response

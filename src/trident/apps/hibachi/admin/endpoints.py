@@ -23,7 +23,7 @@ from trident.apps.hibachi.envelope import errors
 from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
 from trident.core.app import DbSession
 from trident.core.dates import Day
-from trident.core.ids import MAX_ID, PathId
+from trident.core.ids import MAX_ID, IdFilter, PathId
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["admin"])
@@ -115,7 +115,7 @@ async def list_audit_logs(
     caller: AuditReader,
     db: DbSession,
     page: PageQuery,
-    actor_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    actor_id: IdFilter = None,
     actor_type: Literal["user", "api_key", "anonymous"] | None = None,
     method: Annotated[str | None, Query(max_length=8, pattern=r"^[A-Za-z]+$")] = None,
     path: PathFilter = None,

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from trident.core.ids import MAX_ID
+from trident.core.ids import RowId
 from trident.core.text import DisplayText, PhoneNumber
 
 
@@ -107,9 +107,6 @@ Channel = Literal["email", "sms"]
 MAX_MEMBERS = 100
 
 
-UserId = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
 def _unique(values: list[Any] | None) -> list[Any] | None:
     """The list without repeats, in the order given."""
     return None if values is None else list(dict.fromkeys(values))
@@ -137,7 +134,7 @@ class NotificationGroupCreate(_GroupFields):
     description: Notes | None = Field(default=None, max_length=1000)
     event_types: list[EventType] = Field(min_length=1, max_length=len(EVENT_TYPES))
     channels: list[Channel] = Field(min_length=1, max_length=2)
-    user_ids: list[UserId] = Field(default_factory=list, max_length=MAX_MEMBERS)
+    user_ids: list[RowId] = Field(default_factory=list, max_length=MAX_MEMBERS)
     emails: list[EmailStr] = Field(default_factory=list, max_length=MAX_MEMBERS)
     phones: list[PhoneNumber] = Field(default_factory=list, max_length=MAX_MEMBERS)
     is_active: bool = True
@@ -152,7 +149,7 @@ class NotificationGroupUpdate(_GroupFields):
         default=None, min_length=1, max_length=len(EVENT_TYPES)
     )
     channels: list[Channel] | None = Field(default=None, min_length=1, max_length=2)
-    user_ids: list[UserId] | None = Field(default=None, max_length=MAX_MEMBERS)
+    user_ids: list[RowId] | None = Field(default=None, max_length=MAX_MEMBERS)
     emails: list[EmailStr] | None = Field(default=None, max_length=MAX_MEMBERS)
     phones: list[PhoneNumber] | None = Field(default=None, max_length=MAX_MEMBERS)
     is_active: bool | None = None

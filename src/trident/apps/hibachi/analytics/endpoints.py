@@ -22,6 +22,7 @@ from trident.apps.hibachi.analytics.schemas import (
 from trident.apps.hibachi.auth.auth import station_caller
 from trident.apps.hibachi.envelope import errors
 from trident.core.app import DbSession
+from trident.core.choices import choice_list, split_choices
 from trident.core.dates import Day
 
 admin_router = APIRouter(tags=["analytics"])
@@ -49,6 +50,7 @@ async def report_period(
 
 
 ReportPeriod = Annotated[service.Period, Depends(report_period)]
+MetricFilter = choice_list(service.METRICS, description="Sections to compute (all by default)")
 
 
 @admin_router.get(
@@ -68,13 +70,11 @@ async def analytics_dashboard(
     caller: Analyst,
     db: DbSession,
     period: ReportPeriod,
-    metric: Annotated[
-        str | None,
-        Query(max_length=100, description="Sections to compute: revenue,bookings,customers"),
-    ] = None,
+    metric: MetricFilter = None,
 ) -> DashboardOut:
     """Revenue, bookings and customers of a period with their change, and the charts."""
-    return await service.dashboard(db, caller, period, service.parse_metrics(metric))
+    sections = set(split_choices(metric) or service.METRICS)
+    return await service.dashboard(db, caller, period, sections)
 
 
 @admin_router.get("/analytics/revenue", response_model=RevenueReport, responses=ERRORS)

@@ -133,21 +133,6 @@ def period_of(caller: Caller, date_from: date | None, date_to: date | None) -> P
     return resolve_period(today_in(timezone), date_from, date_to, timezone)
 
 
-def parse_metrics(raw: str | None) -> set[str]:
-    """``metric=revenue,bookings`` -> the dashboard sections to compute (all by default)."""
-    if not raw or not raw.strip():
-        return set(METRICS)
-    wanted = {m.strip().lower() for m in raw.split(",") if m.strip()}
-    unknown = sorted(wanted - set(METRICS))
-    if unknown or not wanted:
-        raise Unprocessable(
-            f"Unknown metric {', '.join(unknown)}." if unknown else "Name at least one metric.",
-            code="invalid_metric",
-            details={"metric": f"comma-separated, among {list(METRICS)}"},
-        )
-    return wanted
-
-
 # -- arithmetic ------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, EmailStr, Field
 
-from trident.core.ids import MAX_ID
+from trident.core.ids import RowId
 from trident.core.security.passwords import NewPassword
 from trident.core.text import DisplayText, PhoneNumber
 
@@ -55,7 +55,7 @@ class StationLoginRequest(LoginRequest):
         max_length=50,
         validation_alias=AliasChoices("station_code", "station"),
     )
-    station_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    station_id: RowId | None = None
 
 
 class RegisterRequest(BaseModel):

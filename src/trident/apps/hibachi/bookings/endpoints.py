@@ -19,14 +19,14 @@ from trident.apps.hibachi.bookings.schemas import (
     PublicBookingRequest,
 )
 from trident.apps.hibachi.envelope import errors
-from trident.apps.hibachi.models import IdempotencyRecord
+from trident.apps.hibachi.models import BookingStatus, IdempotencyRecord
 from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
 from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
+from trident.core.choices import choice_list, split_choices
 from trident.core.dates import Day
-from trident.core.errors import Unprocessable
 from trident.core.idempotency import IdempotencyKey, fingerprint_of, idempotent
-from trident.core.ids import MAX_ID
+from trident.core.ids import IdFilter
 from trident.core.pagination import fetch_keyed_page
 
 router = APIRouter(tags=["bookings"])
@@ -45,20 +45,10 @@ BookingRef = Annotated[
         description="The booking's id, or its reference number (BK-2025-00123)",
     ),
 ]
-STATUSES = {"pending", "confirmed", "completed", "cancelled"}
+STATUSES = tuple(status.value for status in BookingStatus)
 
 
-def _statuses(raw: str | None) -> list[str] | None:
-    if not raw:
-        return None
-    wanted = [s.strip().lower() for s in raw.split(",") if s.strip()]
-    unknown = sorted(set(wanted) - STATUSES)
-    if unknown:
-        raise Unprocessable(
-            f"Unknown status {', '.join(unknown)}.",
-            details={"status": f"must be among {sorted(STATUSES)}"},
-        )
-    return wanted
+StatusFilter = choice_list(STATUSES, description="Booking status")
 
 
 @router.get("", response_model=ListResponse[BookingOut], responses=errors(401, 403, 422))
@@ -66,14 +56,12 @@ async def list_bookings(
     caller: Reader,
     db: DbSession,
     page: PageQuery,
-    status: Annotated[
-        str | None, Query(max_length=100, description="One status or several, comma-separated")
-    ] = None,
+    status: StatusFilter = None,
     event_date_from: Day | None = None,
     event_date_to: Day | None = None,
     date_from: Annotated[Day | None, Query(description="Same as event_date_from")] = None,
     date_to: Annotated[Day | None, Query(description="Same as event_date_to")] = None,
-    customer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    customer_id: IdFilter = None,
     event_type: Annotated[str | None, Query(max_length=32)] = None,
     search: Annotated[
         str | None, Query(max_length=100, description="Reference, customer name or location")
@@ -87,7 +75,7 @@ async def list_bookings(
     own = caller.own_customer_id("bookings:read")
     keys = repository.list_keys(
         caller.station_id,
-        statuses=_statuses(status),
+        statuses=split_choices(status),
         date_from=event_date_from or date_from,
         date_to=event_date_to or date_to,
         customer_id=own if own is not None else customer_id,

@@ -19,7 +19,7 @@ from pydantic import (
 
 from trident.apps.hibachi.pricing.schemas import OrderedItem
 from trident.core.dates import Day
-from trident.core.ids import MAX_ID
+from trident.core.ids import RowId
 from trident.core.money import Money
 from trident.core.text import DisplayText, PhoneNumber
 
@@ -80,7 +80,7 @@ class BookingFields(BaseModel):
 
 
 class BookingCreate(BookingFields):
-    customer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    customer_id: RowId | None = None
     customer: CustomerIn | None = None
     customer_name: DisplayText | None = Field(default=None, min_length=2, max_length=100)
     customer_email: EmailStr | None = None

@@ -29,6 +29,7 @@ from trident.apps.hibachi.leads.schemas import (
 from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
 from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
+from trident.core.choices import choice_list, split_choices
 from trident.core.dates import Day, date_range
 from trident.core.errors import Unprocessable
 from trident.core.ids import PathId, parse_id
@@ -42,20 +43,15 @@ Writer = station_caller("leads:write")
 Deleter = station_caller("leads:delete")
 
 
-def _csv(raw: str | None, field: str, allowed: tuple[str, ...] | None = None) -> list[str] | None:
-    if not raw:
-        return None
-    wanted = [v.strip().lower() for v in raw.split(",") if v.strip()]
-    if allowed is not None:
-        unknown = sorted(set(wanted) - set(allowed))
-        if unknown:
-            raise Unprocessable(
-                f"Unknown {field} {', '.join(unknown)}.",
-                details={field: f"must be among {list(allowed)}"},
-            )
-    elif any(not re.match(SOURCE_PATTERN, v) for v in wanted):
-        raise Unprocessable(f"Invalid {field}.", details={field: "letters, digits, _ : -"})
-    return wanted or None
+StatusFilter = choice_list(STATUSES, description="Lead status")
+
+
+def _sources(raw: str | None) -> list[str] | None:
+    """Sources are open-ended (``web``, ``ig:campaign``): checked by shape, not by name."""
+    names = split_choices(raw.lower() if raw else None)
+    if names and any(not re.match(SOURCE_PATTERN, name) for name in names):
+        raise Unprocessable("Invalid source.", details={"source": "letters, digits, _ : -"})
+    return names
 
 
 @router.get("", response_model=ListResponse[LeadOut], responses=errors(401, 403, 422))
@@ -63,9 +59,7 @@ async def list_leads(
     caller: Reader,
     db: DbSession,
     page: PageQuery,
-    status: Annotated[
-        str | None, Query(max_length=200, description="One status or several, comma-separated")
-    ] = None,
+    status: StatusFilter = None,
     source: Annotated[
         str | None, Query(max_length=200, description="One source or several, comma-separated")
     ] = None,
@@ -102,8 +96,8 @@ async def list_leads(
             raise Unprocessable("No such user.", details={"assigned_to": "not a user id"})
     stmt = repository.list_query(
         caller.station_id,
-        statuses=_csv(status, "status", STATUSES),
-        sources=_csv(source, "source"),
+        statuses=split_choices(status),
+        sources=_sources(source),
         created_from=created_from,
         created_before=created_before,
         assigned_to=assignee,

@@ -21,7 +21,7 @@ from pydantic import (
 
 from trident.apps.hibachi.bookings.schemas import CLOCK, EventType, LocationIn
 from trident.core.dates import Day
-from trident.core.ids import MAX_ID
+from trident.core.ids import MAX_ID, RowId
 from trident.core.money import Money
 from trident.core.text import DisplayText, PhoneNumber
 
@@ -343,7 +343,7 @@ class SocialThreadCreate(BaseModel):
     display_name: DisplayText | None = Field(default=None, max_length=100)
     last_message: str | None = Field(default=None, max_length=5000)
     status: Literal["open", "closed"] = "open"
-    lead_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    lead_id: RowId | None = None
 
     _platform = field_validator("platform", "status", mode="before")(_lower)
 

@@ -37,7 +37,7 @@ from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
 from trident.core.clock import utcnow
 from trident.core.dates import Day
-from trident.core.ids import MAX_ID, PathId
+from trident.core.ids import IdFilter, PathId
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["reviews"])
@@ -132,7 +132,7 @@ async def list_coupons(
     db: DbSession,
     page: PageQuery,
     active: Annotated[bool | None, Query(description="true: usable now; false: not")] = None,
-    customer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    customer_id: IdFilter = None,
 ) -> Response:
     """The station's coupons, newest first."""
     now = utcnow()

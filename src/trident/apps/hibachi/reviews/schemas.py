@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from trident.core.dates import Day, Instant
-from trident.core.ids import MAX_ID
+from trident.core.ids import MAX_ID, RowId
 from trident.core.money import Money
 from trident.core.text import BIDI_CONTROLS, DisplayText
 
@@ -67,7 +67,7 @@ def _upper(value: object) -> object:
 class ReviewCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    booking_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    booking_id: RowId | None = None
     customer_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, description="Staff only: the customer reviewed for"
     )
@@ -172,8 +172,8 @@ class CouponTerms(BaseModel):
 
 
 class IssueCouponRequest(CouponTerms):
-    customer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    review_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    customer_id: RowId | None = None
+    review_id: RowId | None = None
     reason: Paragraphs | None = Field(default=None, max_length=300)
     code: str | None = Field(
         default=None, pattern=CODE_PATTERN, description="Default: generated (SORRY-7K3Q9X)"
@@ -241,7 +241,7 @@ class CouponValidateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     code: str = Field(min_length=1, max_length=40, pattern=TYPED_CODE_PATTERN)
-    customer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    customer_id: RowId | None = None
     order_amount: Money | None = Field(
         default=None,
         ge=0,
@@ -250,7 +250,7 @@ class CouponValidateRequest(BaseModel):
         decimal_places=2,
         validation_alias=AliasChoices("order_amount", "subtotal"),
     )
-    booking_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    booking_id: RowId | None = None
 
     _code = field_validator("code", mode="before")(_upper)
 
@@ -288,7 +288,7 @@ class CouponApplyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     code: str = Field(min_length=1, max_length=40, pattern=TYPED_CODE_PATTERN)
-    booking_id: int = Field(ge=1, le=MAX_ID)
+    booking_id: RowId
 
     _code = field_validator("code", mode="before")(_upper)
 
@@ -324,7 +324,7 @@ class ExternalReviewIn(BaseModel):
     review_date: Instant | Day | None = Field(
         default=None, description="When it was written (default: now)"
     )
-    customer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    customer_id: RowId | None = None
 
     _source = field_validator("source", mode="before")(_lower)
 

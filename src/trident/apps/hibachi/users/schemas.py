@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from trident.core.ids import MAX_ID
+from trident.core.ids import MAX_ID, RowId
 from trident.core.security.passwords import NewPassword
 from trident.core.text import DisplayText, PhoneNumber
 
@@ -39,6 +39,6 @@ class UserUpdate(BaseModel):
     full_name: DisplayText | None = Field(default=None, max_length=200)
     phone: PhoneNumber | None = None
     password: NewPassword | None = None
-    station_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    station_id: RowId | None = None
 
     _role = field_validator("role", mode="before")(_role)

@@ -18,7 +18,7 @@ from trident.apps.hibachi.waitlist.schemas import (
 )
 from trident.core.app import DbSession
 from trident.core.dates import Day
-from trident.core.ids import MAX_ID, PathId
+from trident.core.ids import IdFilter, PathId
 from trident.core.pagination import fetch_page
 
 router = APIRouter(tags=["waitlist"])
@@ -37,7 +37,7 @@ async def list_waitlist(
     status: Status | None = None,
     date_from: Annotated[Day | None, Query(description="Preferred date from")] = None,
     date_to: Annotated[Day | None, Query(description="Preferred date to")] = None,
-    customer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    customer_id: IdFilter = None,
 ) -> Response:
     """The station's waitlist in queue order (by preferred date, first come first)."""
     stmt = repository.list_query(

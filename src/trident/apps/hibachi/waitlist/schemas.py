@@ -18,7 +18,7 @@ from trident.apps.hibachi.bookings.schemas import (
     LocationIn,
 )
 from trident.core.dates import Day
-from trident.core.ids import MAX_ID
+from trident.core.ids import RowId
 from trident.core.text import DisplayText
 
 Status = Literal["waiting", "converted", "cancelled"]
@@ -27,7 +27,7 @@ Status = Literal["waiting", "converted", "cancelled"]
 class WaitlistCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    customer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    customer_id: RowId | None = None
     customer: CustomerIn | None = None
     preferred_date: Day = Field(
         validation_alias=AliasChoices("preferred_date", "event_date", "date")
