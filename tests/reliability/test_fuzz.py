@@ -151,3 +151,117 @@ def test_app_honours_its_openapi_contract(module: ModuleType, tmp_path: Path) ->
     print(f"\nfuzz {module.APP}: {operations} operations, {cases} cases, {checks} checks")
     assert cases > 0
     assert not failures, "\n".join(sorted(failures))
+
+
+# -- the ends of the calendar ------------------------------------------------------------
+
+#: days and instants where unchecked date arithmetic overflows: the first and last days
+#: a ``date`` holds, and instants whose offset pushes their UTC value out of range
+EDGE_DAYS = ("0001-01-01", "0001-01-02", "9999-12-30", "9999-12-31")
+EDGE_INSTANTS = (
+    "0001-01-01T00:00:00+14:00",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "9999-12-31T23:59:59-12:00",
+)
+
+
+def _has_date_field(node: Any) -> bool:
+    if isinstance(node, dict):
+        if node.get("format") in ("date", "date-time"):
+            return True
+        return any(_has_date_field(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_has_date_field(value) for value in node)
+    return False
+
+
+def date_operations(document: dict[str, Any]) -> list[str]:
+    """The operation ids whose parameters or request body hold a date or date-time."""
+    found = []
+    for item in document["paths"].values():
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete") and _has_date_field(
+                [operation.get("parameters", []), operation.get("requestBody", {})]
+            ):
+                found.append(operation["operationId"])
+    return found
+
+
+@pytest.fixture
+def calendar_edges() -> Any:
+    """Every generated date and date-time is one of the edges (or an ordinary value),
+    for this test only: the formats are unregistered after it."""
+    from hypothesis import strategies as st
+
+    schemathesis.openapi.format("date", st.sampled_from(EDGE_DAYS) | st.dates().map(str))
+    schemathesis.openapi.format(
+        "date-time", st.sampled_from(EDGE_INSTANTS) | st.datetimes().map(lambda d: d.isoformat())
+    )
+    yield
+    from schemathesis.specs.openapi.formats import unregister_string_format
+
+    unregister_string_format("date")
+    unregister_string_format("date-time")
+
+
+@pytest.mark.parametrize("module", fuzzed_apps(), ids=lambda m: m.APP)
+def test_every_date_field_survives_the_ends_of_the_calendar(
+    module: ModuleType, tmp_path: Path, calendar_edges: None
+) -> None:
+    """Each date parameter and body field, sent 0001-01-01, 9999-12-31 and instants
+    whose offset leaves the calendar in UTC, answers a success or an error in the
+    envelope: never a 5xx."""
+    url = database_for(module.APP, tmp_path)
+    upgrade(get_app(module.APP).migrations_dir, url)
+    app = module.build_app(url, tmp_path)
+    with asgi.get_client(app) as session:
+        who = module.identities(session)
+        register_tenant_checks(module, session, who["other_tenant"])
+        operations = date_operations(session.get("/openapi.json").json())
+        config = SchemathesisConfig.from_dict(
+            {
+                "headers": who["headers"],
+                "parameters": who["parameters"],
+                "seed": 20261203,
+                "phases": {
+                    "examples": {"enabled": False},
+                    "coverage": {"enabled": False},
+                    "stateful": {"enabled": False},
+                },
+                "generation": {"max-examples": 25 if LONG else 8, "mode": "positive"},
+                "checks": {
+                    "enabled": False,
+                    "not_a_server_error": {"enabled": True},
+                    "error_in_envelope": {"enabled": True},
+                },
+            }
+        )
+        schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config).include(
+            operation_id=operations
+        )
+        failures: set[str] = set()
+        cases = edges_sent = 0
+        for event in engine.from_schema(schema).execute():
+            if isinstance(event, events.FatalError | events.NonFatalError):
+                failures.add(f"engine error: {event}")
+            if not isinstance(event, events.ScenarioFinished):
+                continue
+            for case_id, case_checks in event.recorder.checks.items():
+                cases += 1
+                case = event.recorder.cases[case_id].value
+                sent = repr((case.query, case.body))
+                edges_sent += any(edge in sent for edge in (*EDGE_DAYS, *EDGE_INSTANTS))
+                for check in case_checks:
+                    if check.failure_info is not None:
+                        failures.add(
+                            f"[{check.name}] {case.method} {case.formatted_path} "
+                            f"{case.query} {str(case.body)[:200]}"
+                        )
+    print(
+        f"\ncalendar edges {module.APP}: {len(operations)} operations, {cases} cases, "
+        f"{edges_sent} with an edge"
+    )
+    assert len(operations) > 0 and cases >= len(operations)
+    assert edges_sent > 0, "the edge formats were not used: the test would prove nothing"
+    assert not failures, "\n".join(sorted(failures))
