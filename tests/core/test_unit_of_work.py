@@ -91,3 +91,35 @@ async def test_queued_job_runs_only_after_commit(db: Database) -> None:
         queue_job(session, "test.record", value=2)
     await broker.shutdown()
     assert ran == [("the-runtime", 2)]
+
+
+async def test_a_read_unit_of_work_does_not_commit_but_runs_its_follow_up(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    commits: list[str] = []
+    real_commit = AsyncSession.commit
+
+    async def counting_commit(self: AsyncSession) -> None:
+        commits.append("commit")
+        await real_commit(self)
+
+    monkeypatch.setattr(AsyncSession, "commit", counting_commit)
+    seen: list[str] = []
+    async with unit_of_work(db, write=False) as session:
+        await session.scalars(select(Note))
+
+        async def callback() -> None:
+            seen.append("ran")
+
+        after_commit(session, callback)
+    assert (commits, seen) == ([], ["ran"])
+
+
+async def test_a_read_unit_of_work_that_writes_fails_loudly(db: Database) -> None:
+    with pytest.raises(RuntimeError, match="read-only unit of work changed rows"):
+        async with unit_of_work(db, write=False) as session:
+            session.add(Note(text="lost"))
+            await session.flush()
+    assert await count(db) == 0

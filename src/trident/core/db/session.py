@@ -1,8 +1,9 @@
 """The unit of work: the request (or the job) owns the transaction.
 
-Services only ``flush()``.  The unit of work commits on success and rolls back on
-error; work registered with :func:`after_commit` (jobs, local webhook delivery)
-runs only once the commit succeeded and is dropped on rollback.
+Services only ``flush()``.  The unit of work commits on success (a read-only one
+just closes) and rolls back on error; work registered with :func:`after_commit`
+(jobs, local webhook delivery) runs only once the commit succeeded and is dropped on
+rollback.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from trident.core.db.engine import Database
 from trident.core.errors import AppError
@@ -21,6 +24,15 @@ log = logging.getLogger("trident.db")
 
 AFTER_COMMIT = "trident.after_commit"
 AfterCommit = Callable[[], Awaitable[Any]]
+
+
+FLUSHED = "trident.flushed"
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_flushed(session: Session, _flush_context: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[FLUSHED] = True
 
 
 def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
@@ -50,7 +62,15 @@ async def unit_of_work(
             await session.rollback()
             raise
         else:
-            await session.commit()
+            if write:
+                await session.commit()
+            elif session.info.get(FLUSHED) or session.new or session.dirty or session.deleted:
+                # a GET that writes would lose its write here: fail loudly instead
+                await session.rollback()
+                raise RuntimeError("a read-only unit of work changed rows; use write=True")
+            # A read session has nothing to commit: closing it ends its transaction
+            # (the pool rolls the connection back), so a GET skips the commit's flush
+            # and events.  Its after-commit work (a job it queued) still runs.
             committed = True
     finally:
         callbacks: list[AfterCommit] = session.info.pop(AFTER_COMMIT, [])
