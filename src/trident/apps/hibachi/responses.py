@@ -16,6 +16,7 @@ from fastapi import Depends
 from fastapi.responses import Response
 from pydantic import BaseModel, TypeAdapter
 
+from trident.core.jsonbody import dumps
 from trident.core.pagination import Page, PageParams, numbered_page_query
 
 T = TypeVar("T")
@@ -73,9 +74,18 @@ def pagination(total: int, params: PageParams) -> dict[str, Any]:
 
 
 def list_response(model: type[BaseModel], items: list[Any], page: Page[Any]) -> Response:
-    """The envelope as a response, each item validated and encoded once."""
+    """The envelope as a response, each item (a ``model``) encoded once."""
+    return _envelope(_adapter(model).dump_json(items), page)
+
+
+def plain_list_response(items: list[dict[str, Any]], page: Page[Any]) -> Response:
+    """The envelope of a hot list whose items are plain values in the response
+    model's shape (``core/jsonbody``): encoded in one step, no model per row."""
+    return _envelope(dumps(items), page)
+
+
+def _envelope(encoded: bytes, page: Page[Any]) -> Response:
     params = PageParams(limit=page.limit, offset=page.offset)
-    encoded = _adapter(model).dump_json(items)
     meta = _META.dump_json(
         {
             "total": page.total,

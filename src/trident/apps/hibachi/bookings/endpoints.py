@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from trident.apps.hibachi.auth.auth import OPTIONAL_AUTH, PublicStation, station_caller
 from trident.apps.hibachi.bookings import repository, service
-from trident.apps.hibachi.bookings.presenter import booking_out
+from trident.apps.hibachi.bookings.presenter import booking_fields
 from trident.apps.hibachi.bookings.schemas import (
     AvailabilityOut,
     BookedDatesOut,
@@ -20,7 +20,7 @@ from trident.apps.hibachi.bookings.schemas import (
 )
 from trident.apps.hibachi.envelope import errors
 from trident.apps.hibachi.models import BookingStatus, IdempotencyRecord
-from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
+from trident.apps.hibachi.responses import ListResponse, PageQuery, plain_list_response
 from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
 from trident.core.choices import choice_list, split_choices
@@ -85,9 +85,10 @@ async def list_bookings(
         descending=order == "desc",
     )
     result = await fetch_keyed_page(
-        db, keys, page, lambda ids: repository.with_customers(db, ids), lambda row: row[0].id
+        db, keys, page, lambda ids: repository.output_rows(db, ids), lambda row: row.id
     )
-    return list_response(BookingOut, [booking_out(r) for r in result.items], result)
+    items = [booking_fields(r, r.name, r.email, r.phone) for r in result.items]
+    return plain_list_response(items, result)
 
 
 @router.post(

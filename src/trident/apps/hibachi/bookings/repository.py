@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trident.apps.hibachi.bookings.presenter import OUTPUT_COLUMNS
 from trident.apps.hibachi.models import Booking, Customer
 from trident.core.db.functions import contains
 from trident.core.db.tenancy import in_tenant, scoped
@@ -69,9 +70,10 @@ def list_keys(
     return stmt.order_by(*order)
 
 
-async def with_customers(db: AsyncSession, booking_ids: Sequence[int]) -> list[Any]:
-    """(booking, customer name, email, phone) for each of ``booking_ids``."""
-    stmt = with_customer(select(Booking)).where(Booking.id.in_(booking_ids))
+async def output_rows(db: AsyncSession, booking_ids: Sequence[int]) -> list[Any]:
+    """Core rows of the output columns and the customer's contact (decrypted as they
+    load) for each of ``booking_ids``: the hot list loads no ORM entity."""
+    stmt = with_customer(select(*OUTPUT_COLUMNS)).where(Booking.id.in_(booking_ids))
     return list((await db.execute(stmt)).all())
 
 
