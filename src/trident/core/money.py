@@ -20,3 +20,10 @@ def cents_to_decimal(cents: int) -> Decimal:
 
 def decimal_to_cents(amount: Decimal) -> int:
     return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def cents_to_number(cents: int) -> float:
+    """The JSON number of an amount, straight from cents, for bodies encoded without a
+    model.  Equal to ``float(cents_to_decimal(cents))``: both are the float nearest
+    the exact quotient (IEEE division rounds correctly), without a ``Decimal``."""
+    return cents / 100

@@ -13,7 +13,7 @@ from trident.apps.hibachi.bookings.schemas import (
 )
 from trident.apps.hibachi.models import Booking
 from trident.apps.hibachi.pricing.engine import payment_status
-from trident.core.money import cents_to_decimal
+from trident.core.money import cents_to_number
 
 #: the booking columns a booking's output reads: the hot list selects only these
 OUTPUT_COLUMNS = tuple(
@@ -36,7 +36,7 @@ def _menu_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "id": line.get("menu_item_id"),
             "name": line["name"],
             "quantity": line.get("quantity"),
-            "price": cents_to_decimal(unit)
+            "price": cents_to_number(unit)
             if (unit := line.get("unit_cents")) is not None
             else None,
         }
@@ -73,16 +73,16 @@ def booking_fields(booking: Any, name: str, email: str | None, phone: str | None
         },
         "status": booking.status,
         "menu_items": _menu_lines(booking.menu_items),
-        "subtotal": cents_to_decimal(booking.subtotal_cents),
-        "discount": cents_to_decimal(booking.discount_cents),
+        "subtotal": cents_to_number(booking.subtotal_cents),
+        "discount": cents_to_number(booking.discount_cents),
         "coupon_code": booking.coupon_code,
-        "tax": cents_to_decimal(booking.tax_cents),
-        "service_fee": cents_to_decimal(booking.service_fee_cents),
-        "total_amount": cents_to_decimal(total),
-        "deposit_amount": cents_to_decimal(deposit),
+        "tax": cents_to_number(booking.tax_cents),
+        "service_fee": cents_to_number(booking.service_fee_cents),
+        "total_amount": cents_to_number(total),
+        "deposit_amount": cents_to_number(deposit),
         "deposit_paid": deposit > 0 and paid >= deposit,
-        "amount_paid": cents_to_decimal(paid),
-        "balance_due": cents_to_decimal(max(0, total - paid)),
+        "amount_paid": cents_to_number(paid),
+        "balance_due": cents_to_number(max(0, total - paid)),
         "payment_status": payment_status(total, paid),
         "notes": booking.notes,
         "special_requests": booking.special_requests,

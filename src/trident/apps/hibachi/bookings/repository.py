@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.hibachi.bookings.presenter import OUTPUT_COLUMNS
@@ -70,11 +70,16 @@ def list_keys(
     return stmt.order_by(*order)
 
 
+#: built once: the hot list's second statement only binds its ids
+_OUTPUT_ROWS = with_customer(select(*OUTPUT_COLUMNS)).where(
+    Booking.id.in_(bindparam("booking_ids", expanding=True))
+)
+
+
 async def output_rows(db: AsyncSession, booking_ids: Sequence[int]) -> list[Any]:
     """Core rows of the output columns and the customer's contact (decrypted as they
     load) for each of ``booking_ids``: the hot list loads no ORM entity."""
-    stmt = with_customer(select(*OUTPUT_COLUMNS)).where(Booking.id.in_(booking_ids))
-    return list((await db.execute(stmt)).all())
+    return list((await db.execute(_OUTPUT_ROWS, {"booking_ids": list(booking_ids)})).all())
 
 
 async def get_with_customer(db: AsyncSession, station_id: int, booking_id: int) -> Any:

@@ -1,0 +1,19 @@
+"""The hot reads encode plain values without re-validating them; here each one's
+JSON is validated against its published schema."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from tests.published_schema import schema_errors
+from tests.saas.helpers import Client
+
+
+async def test_users_me_matches_its_schema(client: Client, app: FastAPI) -> None:
+    owner = await client.actor("schema@example.com")
+    response = await client.get("/api/v1/users/me", headers=owner.headers())
+    assert response.status_code == 200
+    assert schema_errors(app, response) == []
+    body = response.json()
+    assert body["created_at"].endswith("Z")
+    assert [org["role"] for org in body["organizations"]] == ["owner"]
