@@ -27,6 +27,8 @@ from bench.scenario import Scenario
 from bench.server import cpu_seconds, serving
 
 SERVER_CORE, GENERATOR_CORE = 0, 1
+#: the FastAPI hello, measured again beside each scenario
+HELLO = Scenario("FastAPI hello", "GET", "/")
 PACED_SHARE = 0.70
 
 
@@ -42,6 +44,9 @@ class Measured:
     server_cpu: float = 0.0  # share of its core the server used during the runs
     paced: Run | None = None
     paced_rate: float = 0.0
+    #: the FastAPI hello measured just before and just after this scenario
+    hello_before: Measured | None = None
+    hello_after: Measured | None = None
 
     @property
     def ok(self) -> bool:
@@ -50,6 +55,21 @@ class Measured:
     @property
     def rps(self) -> float:
         return statistics.median(r.rps for r in self.runs) if self.runs else 0.0
+
+    @property
+    def per_core_rps(self) -> float:
+        """Requests per second of server CPU: steadier than rps on a shared machine."""
+        return self.rps / self.server_cpu if self.server_cpu else 0.0
+
+    def hello(self) -> tuple[float, float] | None:
+        """The FastAPI hello beside this scenario: mean rps and mean per-core rps."""
+        around = [h for h in (self.hello_before, self.hello_after) if h is not None and h.ok]
+        if not around:
+            return None
+        return (
+            statistics.mean(h.rps for h in around),
+            statistics.mean(h.per_core_rps for h in around),
+        )
 
     def median(self, attribute: str) -> float:
         return statistics.median(getattr(r, attribute) for r in self.runs) if self.runs else 0.0
@@ -166,13 +186,27 @@ def bench_app(
         largest, smallest = index == len(scales) - 1, index == 0
         env = app_env(app, url, redis_url, options.workdir)
         found: dict[str, Measured] = {}
-        with serving(
-            f"trident.apps.{app}.main:create_app",
-            core=SERVER_CORE,
-            env=env,
-            ready_path="/ready",
-            workdir=options.workdir,
-        ) as (base_url, pid):
+        with (
+            serving(
+                f"trident.apps.{app}.main:create_app",
+                core=SERVER_CORE,
+                env=env,
+                ready_path="/ready",
+                workdir=options.workdir,
+            ) as (base_url, pid),
+            # idle on the same core while the app is measured, measured while the app idles
+            serving(
+                "bench.baselines:create_fastapi_app",
+                core=SERVER_CORE,
+                env=dict(os.environ),
+                ready_path="/",
+                workdir=options.workdir,
+            ) as (hello_url, hello_pid),
+        ):
+
+            def hello() -> Measured:
+                return measure(hello_url, hello_pid, HELLO, None, options, paced=False)
+
             scenarios = module.scenarios()
             signed_in = tokens(base_url, {s.user for s in scenarios if s.user}, module)
             for scenario in scenarios:
@@ -181,9 +215,12 @@ def bench_app(
                     continue
                 print(f"  {results.database} {rows:>9,} rows: {scenario.name}", flush=True)
                 token = signed_in.get(scenario.user) if scenario.user else None
-                found[scenario.name] = measure(
+                before = hello()
+                measured = measure(
                     base_url, pid, scenario, token, options, paced=largest or scenario.write
                 )
+                measured.hello_before, measured.hello_after = before, hello()
+                found[scenario.name] = measured
             if smallest:
                 login = module.login_scenario()
                 print(f"  {results.database}: {login.name}", flush=True)
