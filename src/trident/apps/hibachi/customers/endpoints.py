@@ -21,7 +21,11 @@ from trident.apps.hibachi.customers.schemas import (
     PreferencesIn,
 )
 from trident.apps.hibachi.envelope import errors
-from trident.apps.hibachi.responses import ListResponse, PageQuery, list_response
+from trident.apps.hibachi.responses import (
+    ListResponse,
+    PageQuery,
+    plain_list_response,
+)
 from trident.apps.hibachi.runtime import hibachi_runtime
 from trident.core.app import DbSession
 from trident.core.pagination import fetch_page
@@ -84,8 +88,7 @@ async def list_customers(
         descending=order == "desc",
     )
     result = await fetch_page(db, stmt, page)
-    items = await service.page_items(db, caller, result.items)
-    return list_response(CustomerListItem, items, result)
+    return plain_list_response(await service.page_items(db, caller, result.items), result)
 
 
 @router.post("", response_model=CustomerOut, status_code=201, responses=errors(401, 403, 409, 422))

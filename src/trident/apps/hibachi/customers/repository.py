@@ -51,6 +51,10 @@ async def by_provider_id(db: AsyncSession, station_id: int, provider_id: str) ->
     )
 
 
+#: what a list row shows: Core rows of these, so no other column is loaded or decrypted
+LIST_COLUMNS = (Customer.id, Customer.name, Customer.email, Customer.phone, Customer.created_at)
+
+
 def list_query(
     station_id: int,
     *,
@@ -61,9 +65,10 @@ def list_query(
     sort: str = "created_at",
     descending: bool = True,
 ) -> Select[Any]:
-    """The station's customers: name contains ``search`` (any case), or the email or
-    phone is exactly the one whose blind index is given; within a spend range."""
-    stmt = scoped(select(Customer), Customer, station_id)
+    """The station's customers (rows of :data:`LIST_COLUMNS`): name contains
+    ``search`` (any case), or the email or phone is exactly the one whose blind index
+    is given; within a spend range."""
+    stmt = scoped(select(*LIST_COLUMNS), Customer, station_id)
     if search:
         matches: list[ColumnElement[bool]] = [contains(Customer.name, search)]
         if email_hash:

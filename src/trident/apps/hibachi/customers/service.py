@@ -43,7 +43,7 @@ from trident.apps.hibachi.runtime import HibachiRuntime
 from trident.core.clock import today_in
 from trident.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from trident.core.ids import parse_id
-from trident.core.money import cents_to_decimal
+from trident.core.money import cents_to_decimal, cents_to_number
 from trident.core.text import normalize_phone_number
 
 #: fields only staff set.  A customer editing their own record may not touch staff
@@ -153,20 +153,26 @@ def preferences_of(customer: Customer) -> PreferencesOut:
     )
 
 
+def list_fields(customer: Any, totals: Totals) -> dict[str, Any]:
+    """A customer's list row as plain values: ``customer`` is the ORM row or a Core
+    row of the list's columns.  :class:`CustomerListItem` documents this shape."""
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "loyalty_tier": loyalty.tier(totals.spent_cents),
+        "loyalty_points": loyalty.points(totals.spent_cents),
+        "total_bookings": totals.total_bookings,
+        "total_spent": cents_to_number(totals.spent_cents),
+        "upcoming_bookings": totals.upcoming,
+        "last_booking_date": totals.last_booking_date,
+        "created_at": customer.created_at,
+    }
+
+
 def list_item(customer: Customer, totals: Totals) -> CustomerListItem:
-    return CustomerListItem(
-        id=customer.id,
-        name=customer.name,
-        email=customer.email,
-        phone=customer.phone,
-        loyalty_tier=loyalty.tier(totals.spent_cents),
-        loyalty_points=loyalty.points(totals.spent_cents),
-        total_bookings=totals.total_bookings,
-        total_spent=cents_to_decimal(totals.spent_cents),
-        upcoming_bookings=totals.upcoming,
-        last_booking_date=totals.last_booking_date,
-        created_at=customer.created_at,
-    )
+    return CustomerListItem.model_validate(list_fields(customer, totals))
 
 
 def customer_out(customer: Customer, totals: Totals, *, staff: bool = True) -> CustomerOut:
@@ -249,13 +255,12 @@ def list_query(
     )
 
 
-async def page_items(
-    db: AsyncSession, caller: Caller, customers: list[Customer]
-) -> list[CustomerListItem]:
+async def page_items(db: AsyncSession, caller: Caller, rows: list[Any]) -> list[dict[str, Any]]:
+    """The list's rows with their loyalty and totals, as plain values (a hot read)."""
     totals = await repository.totals_for(
-        db, caller.station_id, (c.id for c in customers), _today(caller)
+        db, caller.station_id, (r.id for r in rows), _today(caller)
     )
-    return [list_item(c, totals.get(c.id, Totals())) for c in customers]
+    return [list_fields(r, totals.get(r.id, Totals())) for r in rows]
 
 
 async def find_by_email(
