@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.hibachi.helpers import Client, business_today
+from tests.hibachi.helpers import Client, business_today, future_day
 
 EDGE_DAYS = ["0001-01-01", "0001-01-02", "9999-12-30", "9999-12-31"]
 
@@ -165,3 +165,34 @@ async def test_a_signed_token_naming_an_impossible_user_is_a_401(client: Client,
     response = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
     assert response.json()["code"] == "invalid_token"
+
+
+class TestAConfiguredHorizon:
+    @pytest.fixture
+    def settings_overrides(self) -> dict[str, object]:
+        return {"booking_horizon_days": 30}
+
+    async def test_a_date_past_it_is_refused_and_shown_unavailable(self, client: Client) -> None:
+        admin = await client.staff("admin")
+        past_horizon = future_day(40)
+        response = await client.post(
+            "/api/v1/bookings",
+            json={
+                "date": past_horizon.isoformat(),
+                "time": "18:00",
+                "guests": 8,
+                "location": "123 Main St, San Jose, CA",
+                "customer_email": "soon@example.com",
+                "customer_name": "Not That Far",
+            },
+            headers=admin.headers(),
+        )
+        assert (response.status_code, response.json()["code"]) == (422, "invalid_event_date")
+        latest = (business_today() + timedelta(days=30)).isoformat()
+        assert response.json()["details"]["event_date"] == f"must be on or before {latest}"
+        shown = await client.get(
+            "/api/v1/bookings/availability", params={"date": past_horizon.isoformat()}
+        )
+        assert shown.status_code == 200
+        assert (shown.json()["available"], shown.json()["available_slots"]) == (False, [])
+        assert latest in shown.json()["reason"]

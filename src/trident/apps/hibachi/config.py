@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
 from trident.core.config import CoreSettings
 
@@ -26,6 +26,9 @@ class HibachiSettings(CoreSettings):
     rate_limit_authenticated: str = "100/minute;1000/hour"
     rate_limit_premium: str = "200/minute;2000/hour"
     rate_limit_admin: str = "500/minute;5000/hour"
+    #: how many days ahead a party can be booked (five years: weddings are booked years
+    #: out); beyond it a date is a typo (20230 for 2030), not a plan
+    booking_horizon_days: int = Field(default=5 * 365 + 1, ge=1, le=36_500)
     #: local wall-clock zone of the business (dates such as "today" are read in it)
     business_timezone: str = "America/Los_Angeles"
 

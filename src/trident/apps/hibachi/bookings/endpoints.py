@@ -140,10 +140,11 @@ async def booked_dates(
     openapi_extra=OPTIONAL_AUTH,
 )
 async def availability(
-    station: PublicStation, db: DbSession, date: Annotated[Day, Query()]
+    request: Request, station: PublicStation, db: DbSession, date: Annotated[Day, Query()]
 ) -> AvailabilityOut:
     """The slots of a date and which are free (public)."""
-    return await service.availability(db, station, date)
+    horizon = hibachi_runtime(request).settings.booking_horizon_days
+    return await service.availability(db, station, date, horizon_days=horizon)
 
 
 @router.get("/{booking_id}", response_model=BookingOut, responses=errors(401, 403, 404, 422))
@@ -154,10 +155,11 @@ async def get_booking(booking_id: BookingRef, caller: Reader, db: DbSession) -> 
 
 @router.put("/{booking_id}", response_model=BookingSaved, responses=errors(401, 403, 404, 409, 422))
 async def update_booking(
-    booking_id: BookingRef, body: BookingUpdate, caller: Writer, db: DbSession
+    request: Request, booking_id: BookingRef, body: BookingUpdate, caller: Writer, db: DbSession
 ) -> BookingSaved:
     """Change a booking or move it along pending -> confirmed -> completed (reprices)."""
-    booking = await service.update_booking(db, caller, booking_id, body)
+    horizon = hibachi_runtime(request).settings.booking_horizon_days
+    booking = await service.update_booking(db, caller, booking_id, body, horizon_days=horizon)
     return BookingSaved(**booking.model_dump(), message="Booking updated successfully")
 
 

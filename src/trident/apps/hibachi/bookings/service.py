@@ -61,16 +61,16 @@ TRANSITIONS: dict[str, set[str]] = {
 # -- the calendar ---------------------------------------------------------------
 
 
-#: how far ahead a party can be booked (five years: weddings are booked years out);
-#: beyond it a date is a typo (20230 for 2030), not a plan
-BOOKING_HORIZON_DAYS = 5 * 365 + 1
-
-
 def check_bookable(
-    config: PricingConfig, station: Station, day: date, *, same_day_allowed: bool
+    config: PricingConfig,
+    station: Station,
+    day: date,
+    *,
+    same_day_allowed: bool,
+    horizon_days: int,
 ) -> None:
-    """Refuse a date in the past, too soon for the public, more than five years ahead,
-    or on a closed weekday."""
+    """Refuse a date in the past, too soon for the public, beyond the booking horizon
+    (``BOOKING_HORIZON_DAYS``, five years by default), or on a closed weekday."""
     today = today_in(station.timezone)
     earliest = today if same_day_allowed else today + timedelta(days=config.min_days_ahead)
     if day < earliest:
@@ -80,7 +80,7 @@ def check_bookable(
             code="invalid_event_date",
             details={"event_date": f"must be {what}"},
         )
-    latest = add_days(today, BOOKING_HORIZON_DAYS)
+    latest = add_days(today, horizon_days)
     if day > latest:
         raise Unprocessable(
             f"We take bookings up to {latest.isoformat()}; please choose an earlier date.",
@@ -97,18 +97,20 @@ def check_bookable(
 
 
 def _reason_unbookable(
-    config: PricingConfig, station: Station, day: date, *, same_day_allowed: bool
+    config: PricingConfig, station: Station, day: date, *, horizon_days: int
 ) -> str | None:
     try:
-        check_bookable(config, station, day, same_day_allowed=same_day_allowed)
+        check_bookable(config, station, day, same_day_allowed=False, horizon_days=horizon_days)
     except Unprocessable as exc:
         return exc.message
     return None
 
 
-async def availability(db: AsyncSession, station: Station, day: date) -> AvailabilityOut:
+async def availability(
+    db: AsyncSession, station: Station, day: date, *, horizon_days: int
+) -> AvailabilityOut:
     config = await pricing.station_config(db, station.id)
-    reason = _reason_unbookable(config, station, day, same_day_allowed=False)
+    reason = _reason_unbookable(config, station, day, horizon_days=horizon_days)
     taken = await repository.taken_slots(db, station.id, day) if reason is None else set()
     slots = [
         SlotOut(time=start, available=reason is None and start not in taken)
@@ -303,7 +305,13 @@ async def create_booking(
 ) -> BookingOut:
     config = await pricing.station_config(db, caller.station_id)
     staff = caller.can("bookings:write")
-    check_bookable(config, caller.station, body.event_date, same_day_allowed=staff)
+    check_bookable(
+        config,
+        caller.station,
+        body.event_date,
+        same_day_allowed=staff,
+        horizon_days=rt.settings.booking_horizon_days,
+    )
     pricing.check_guest_count(config, body.guest_count)
     if body.status is not None and body.status != BookingStatus.PENDING and not staff:
         raise Forbidden(
@@ -348,7 +356,13 @@ async def public_booking(
 ) -> PublicBookingOut:
     """The public booking request: a pending booking, and the customer it is for."""
     config = await pricing.station_config(db, station.id)
-    check_bookable(config, station, body.event_date, same_day_allowed=False)
+    check_bookable(
+        config,
+        station,
+        body.event_date,
+        same_day_allowed=False,
+        horizon_days=rt.settings.booking_horizon_days,
+    )
     pricing.check_guest_count(config, body.guest_count)
     customer = await find_or_create_customer(
         rt, db, station.id, name=body.name, email=body.email, phone=body.phone, source=body.source
@@ -467,7 +481,7 @@ async def _change_status(
 
 
 async def update_booking(
-    db: AsyncSession, caller: Caller, ref: str, body: BookingUpdate
+    db: AsyncSession, caller: Caller, ref: str, body: BookingUpdate, *, horizon_days: int
 ) -> BookingOut:
     row = await visible_row(db, caller, await booking_id_from(db, caller, ref))
     booking: Booking = row[0]
@@ -502,7 +516,9 @@ async def update_booking(
     if body.event_date is not None or body.event_time is not None:
         day = body.event_date or booking.event_date
         if day != booking.event_date:
-            check_bookable(config, caller.station, day, same_day_allowed=staff)
+            check_bookable(
+                config, caller.station, day, same_day_allowed=staff, horizon_days=horizon_days
+            )
         event_time = parse_clock(body.event_time) if body.event_time else booking.event_time
         moved = (day, event_time, _slot(config, event_time))
     reprice = any(k in changes for k in ("guest_count", "menu", "menu_items"))
