@@ -17,3 +17,16 @@ async def test_users_me_matches_its_schema(client: Client, app: FastAPI) -> None
     body = response.json()
     assert body["created_at"].endswith("Z")
     assert [org["role"] for org in body["organizations"]] == ["owner"]
+
+
+async def test_the_api_key_list_matches_its_schema(client: Client, app: FastAPI) -> None:
+    owner = await client.actor("keys-schema@example.com")
+    created = await client.post(
+        "/api/v1/apikeys", json={"name": "CI"}, headers=owner.headers(owner.org_id)
+    )
+    assert created.status_code == 201, created.text
+    response = await client.get("/api/v1/apikeys", headers=owner.headers(owner.org_id))
+    assert (response.status_code, response.headers["X-Total-Count"]) == (200, "1")
+    assert schema_errors(app, response) == []
+    (listed,) = response.json()
+    assert listed == {k: v for k, v in created.json().items() if k != "key"}

@@ -27,6 +27,7 @@ from trident.core.choices import choice_list, split_choices
 from trident.core.dates import Day
 from trident.core.idempotency import IdempotencyKey, fingerprint_of, idempotent
 from trident.core.ids import IdFilter
+from trident.core.jsonbody import dumps, json_response
 from trident.core.pagination import fetch_keyed_page
 
 router = APIRouter(tags=["bookings"])
@@ -141,10 +142,10 @@ async def booked_dates(
 )
 async def availability(
     request: Request, station: PublicStation, db: DbSession, date: Annotated[Day, Query()]
-) -> AvailabilityOut:
+) -> Response:
     """The slots of a date and which are free (public)."""
     horizon = hibachi_runtime(request).settings.booking_horizon_days
-    return await service.availability(db, station, date, horizon_days=horizon)
+    return json_response(dumps(await service.availability(db, station, date, horizon_days=horizon)))
 
 
 @router.get("/{booking_id}", response_model=BookingOut, responses=errors(401, 403, 404, 422))

@@ -18,7 +18,6 @@ from trident.apps.hibachi.auth.principal import Caller
 from trident.apps.hibachi.bookings import repository
 from trident.apps.hibachi.bookings.presenter import booking_out
 from trident.apps.hibachi.bookings.schemas import (
-    AvailabilityOut,
     BookedDatesOut,
     BookingCreate,
     BookingOut,
@@ -26,7 +25,6 @@ from trident.apps.hibachi.bookings.schemas import (
     LocationIn,
     PublicBookingOut,
     PublicBookingRequest,
-    SlotOut,
 )
 from trident.apps.hibachi.customers.service import find_or_create_customer
 from trident.apps.hibachi.models import Booking, BookingStatus, Customer, PricingConfig, Station
@@ -108,26 +106,28 @@ def _reason_unbookable(
 
 async def availability(
     db: AsyncSession, station: Station, day: date, *, horizon_days: int
-) -> AvailabilityOut:
+) -> dict[str, Any]:
+    """The slots of a day and which are free, as plain values (a hot public read:
+    :class:`AvailabilityOut` documents the shape and the tests check it)."""
     config = await pricing.station_config(db, station.id)
     reason = _reason_unbookable(config, station, day, horizon_days=horizon_days)
     taken = await repository.taken_slots(db, station.id, day) if reason is None else set()
     slots = [
-        SlotOut(time=start, available=reason is None and start not in taken)
+        {"time": start, "available": reason is None and start not in taken}
         for start in config.slot_times
     ]
-    free = [s.time for s in slots if s.available]
+    free = [slot["time"] for slot in slots if slot["available"]]
     if reason is None and not free:
         reason = "Every slot on this date is booked."
-    return AvailabilityOut(
-        date=day,
-        available=bool(free),
-        is_closed=is_closed(day, config.closed_weekdays),
-        reason=reason,
-        timezone=station.timezone,
-        slots=slots,
-        available_slots=free,
-    )
+    return {
+        "date": day,
+        "available": bool(free),
+        "is_closed": is_closed(day, config.closed_weekdays),
+        "reason": reason,
+        "timezone": station.timezone,
+        "slots": slots,
+        "available_slots": free,
+    }
 
 
 async def booked_dates(

@@ -11,9 +11,23 @@ from trident.apps.saas.models import ApiKey
 from trident.core.clock import utcnow
 from trident.core.db.tenancy import get_scoped, scoped
 
+#: what a listed key shows: Core rows of these (the hash and the rest stay unread)
+LIST_COLUMNS = (
+    ApiKey.id,
+    ApiKey.org_id,
+    ApiKey.name,
+    ApiKey.prefix,
+    ApiKey.created_by_id,
+    ApiKey.created_at,
+    ApiKey.last_used_at,
+    ApiKey.expires_at,
+    ApiKey.revoked_at,
+)
+
 
 def keys_query(org_id: int) -> Select[Any]:
-    return scoped(select(ApiKey), ApiKey, org_id).order_by(
+    """The org's keys, newest first, as rows of :data:`LIST_COLUMNS`."""
+    return scoped(select(*LIST_COLUMNS), ApiKey, org_id).order_by(
         ApiKey.created_at.desc(), ApiKey.id.desc()
     )
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,21 +18,26 @@ from trident.core.errors import Forbidden
 from trident.core.security.apikeys import display_prefix, generate_api_key, hash_token
 
 
-def key_out(key: ApiKey) -> ApiKeyOut:
-    now = utcnow()
+def key_fields(key: Any, now: datetime) -> dict[str, Any]:
+    """A key as the API shows it (never its secret), as plain values: ``key`` is the
+    ORM row or a Core row of the list's columns.  :class:`ApiKeyOut` documents it."""
     active = key.revoked_at is None and (key.expires_at is None or key.expires_at > now)
-    return ApiKeyOut(
-        id=key.id,
-        org_id=key.org_id,
-        name=key.name,
-        prefix=key.prefix,
-        created_by_id=key.created_by_id,
-        created_at=key.created_at,
-        last_used_at=key.last_used_at,
-        expires_at=key.expires_at,
-        revoked_at=key.revoked_at,
-        is_active=active,
-    )
+    return {
+        "id": key.id,
+        "org_id": key.org_id,
+        "name": key.name,
+        "prefix": key.prefix,
+        "created_by_id": key.created_by_id,
+        "created_at": key.created_at,
+        "last_used_at": key.last_used_at,
+        "expires_at": key.expires_at,
+        "revoked_at": key.revoked_at,
+        "is_active": active,
+    }
+
+
+def key_out(key: ApiKey) -> ApiKeyOut:
+    return ApiKeyOut.model_validate(key_fields(key, utcnow()))
 
 
 async def create_key(
