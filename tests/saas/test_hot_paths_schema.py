@@ -30,3 +30,18 @@ async def test_the_api_key_list_matches_its_schema(client: Client, app: FastAPI)
     assert schema_errors(app, response) == []
     (listed,) = response.json()
     assert listed == {k: v for k, v in created.json().items() if k != "key"}
+
+
+async def test_the_member_list_matches_its_schema(client: Client, app: FastAPI) -> None:
+    owner = await client.actor("members-schema@example.com")
+    response = await client.get(
+        f"/api/v1/orgs/{owner.org_id}/members", headers=owner.headers(owner.org_id)
+    )
+    assert (response.status_code, response.headers["X-Total-Count"]) == (200, "1")
+    assert schema_errors(app, response) == []
+    (member,) = response.json()
+    assert (member["email"], member["role"], member["org_id"]) == (
+        "members-schema@example.com",
+        "owner",
+        owner.org_id,
+    )

@@ -61,7 +61,7 @@ async def list_members(arguments: dict[str, Any], ctx: ToolContext) -> dict[str,
     page = await fetch_page(
         ctx.db, orgs_repository.members_query(ctx.org_id), PageParams(limit=20, offset=0)
     )
-    names = [f"{full_name or email} ({m.role})" for m, email, full_name in page.items]
+    names = [f"{m.full_name or m.email} ({m.role})" for m in page.items]
     more = f" and {page.total - len(names)} more" if page.total > len(names) else ""
     return {
         "summary": f"Your organization has {page.total} members: {', '.join(names)}{more}.",

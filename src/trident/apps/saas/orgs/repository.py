@@ -67,8 +67,16 @@ async def slugs_like(db: AsyncSession, base: str) -> set[str]:
 
 
 def members_query(org_id: int) -> Select[Any]:
+    """The org's members, oldest first: Core rows of what a listed member shows."""
     return (
-        select(Membership, User.email, User.full_name)
+        select(
+            Membership.id,
+            Membership.user_id,
+            Membership.role,
+            Membership.created_at,
+            User.email,
+            User.full_name,
+        )
         .join(User, User.id == Membership.user_id)
         .where(in_tenant(Membership, org_id))
         .order_by(Membership.id)

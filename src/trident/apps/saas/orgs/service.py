@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -9,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trident.apps.saas.billing import repository as billing_repository
 from trident.apps.saas.billing.plans import effective_plan
-from trident.apps.saas.models import Invitation, Membership, Org, Subscription
+from trident.apps.saas.models import Invitation, Membership, Org, Subscription, User
 from trident.apps.saas.orgs import repository
 from trident.apps.saas.orgs.auth import OrgContext
 from trident.apps.saas.orgs.permissions import PERMISSIONS
@@ -148,18 +149,31 @@ async def invite(db: AsyncSession, ctx: OrgContext, body: InviteRequest) -> Memb
     )
 
 
-def member_out(org_id: int, row: Any) -> MemberOut:
-    membership, email, full_name = row
-    return MemberOut(
+def member_fields(org_id: int, member: Any) -> dict[str, Any]:
+    """A member as the API shows it, as plain values: ``member`` is a row of
+    ``members_query`` or anything with its attributes.  :class:`MemberOut` documents it."""
+    return {
+        "id": member.id,
+        "org_id": org_id,
+        "user_id": member.user_id,
+        "email": member.email,
+        "full_name": member.full_name,
+        "role": member.role,
+        "status": "active",
+        "created_at": member.created_at,
+    }
+
+
+def member_out(org_id: int, membership: Membership, user: User) -> MemberOut:
+    member = SimpleNamespace(
         id=membership.id,
-        org_id=org_id,
         user_id=membership.user_id,
-        email=email,
-        full_name=full_name,
         role=membership.role,
-        status="active",
         created_at=membership.created_at,
+        email=user.email,
+        full_name=user.full_name,
     )
+    return MemberOut.model_validate(member_fields(org_id, member))
 
 
 async def _target(db: AsyncSession, ctx: OrgContext, user_id: int) -> Membership:
@@ -194,7 +208,7 @@ async def _member_view(db: AsyncSession, org_id: int, user_id: int) -> MemberOut
     found = await repository.member(db, org_id, user_id)
     assert found is not None
     membership, user = found
-    return member_out(org_id, (membership, user.email, user.full_name))
+    return member_out(org_id, membership, user)
 
 
 async def remove_member(db: AsyncSession, ctx: OrgContext, user_id: int) -> None:
