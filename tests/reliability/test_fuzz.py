@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -104,6 +105,18 @@ def register_tenant_checks(module: ModuleType, session: Any, other_tenant: dict[
         return None
 
 
+def executed(schema: Any, engine_errors: set[str]) -> Iterator[tuple[str, Any, list[Any]]]:
+    """Each case schemathesis' engine ran: its scenario's label, the case and its
+    checks.  An error of the engine itself is added to ``engine_errors``."""
+    for event in engine.from_schema(schema).execute():
+        if isinstance(event, events.FatalError | events.NonFatalError):
+            engine_errors.add(f"engine error: {event}")
+        if not isinstance(event, events.ScenarioFinished):
+            continue
+        for case_id, case_checks in event.recorder.checks.items():
+            yield event.recorder.label, event.recorder.cases[case_id].value, case_checks
+
+
 def _mutated_a_fixed_parameter(check: str, failure: Any, fixed: list[str]) -> bool:
     """Excluded, because it is the harness, not the app: a negative case whose invalid
     part is a parameter we pin (the caller's org) is sent with the pinned valid value,
@@ -128,25 +141,19 @@ def test_app_honours_its_openapi_contract(module: ModuleType, tmp_path: Path) ->
         failures: set[str] = set()
         fixed = [key.partition(".")[2] for key in who["parameters"]]
         cases = checks = 0
-        for event in engine.from_schema(schema).execute():
-            if isinstance(event, events.FatalError | events.NonFatalError):
-                failures.add(f"engine error: {event}")
-            if not isinstance(event, events.ScenarioFinished):
-                continue
-            for case_id, case_checks in event.recorder.checks.items():
-                cases += 1
-                checks += len(case_checks)
-                for check in case_checks:
-                    if check.failure_info is not None:
-                        failure = check.failure_info.failure
-                        if _mutated_a_fixed_parameter(check.name, failure, fixed):
-                            continue
-                        case = event.recorder.cases[case_id].value
-                        failures.add(
-                            f"{event.recorder.label} [{check.name}] {failure.title}: "
-                            f"{case.method} {case.formatted_path} "
-                            f"{str(getattr(failure, 'message', ''))[:200]}"
-                        )
+        for label, case, case_checks in executed(schema, failures):
+            cases += 1
+            checks += len(case_checks)
+            for check in case_checks:
+                if check.failure_info is not None:
+                    failure = check.failure_info.failure
+                    if _mutated_a_fixed_parameter(check.name, failure, fixed):
+                        continue
+                    failures.add(
+                        f"{label} [{check.name}] {failure.title}: "
+                        f"{case.method} {case.formatted_path} "
+                        f"{str(getattr(failure, 'message', ''))[:200]}"
+                    )
     operations = len(list(schema.get_all_operations()))
     print(f"\nfuzz {module.APP}: {operations} operations, {cases} cases, {checks} checks")
     assert cases > 0
@@ -242,22 +249,16 @@ def test_every_date_field_survives_the_ends_of_the_calendar(
         )
         failures: set[str] = set()
         cases = edges_sent = 0
-        for event in engine.from_schema(schema).execute():
-            if isinstance(event, events.FatalError | events.NonFatalError):
-                failures.add(f"engine error: {event}")
-            if not isinstance(event, events.ScenarioFinished):
-                continue
-            for case_id, case_checks in event.recorder.checks.items():
-                cases += 1
-                case = event.recorder.cases[case_id].value
-                sent = repr((case.query, case.body))
-                edges_sent += any(edge in sent for edge in (*EDGE_DAYS, *EDGE_INSTANTS))
-                for check in case_checks:
-                    if check.failure_info is not None:
-                        failures.add(
-                            f"[{check.name}] {case.method} {case.formatted_path} "
-                            f"{case.query} {str(case.body)[:200]}"
-                        )
+        for _label, case, case_checks in executed(schema, failures):
+            cases += 1
+            sent = repr((case.query, case.body))
+            edges_sent += any(edge in sent for edge in (*EDGE_DAYS, *EDGE_INSTANTS))
+            for check in case_checks:
+                if check.failure_info is not None:
+                    failures.add(
+                        f"[{check.name}] {case.method} {case.formatted_path} "
+                        f"{case.query} {str(case.body)[:200]}"
+                    )
     print(
         f"\ncalendar edges {module.APP}: {len(operations)} operations, {cases} cases, "
         f"{edges_sent} with an edge"
