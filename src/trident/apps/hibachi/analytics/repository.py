@@ -53,26 +53,26 @@ class StatusTotals:
     outstanding_cents: int = 0
 
 
+def _status_columns() -> tuple[Any, ...]:
+    """Per status: bookings, their totals, guests, amounts paid and still due."""
+    return (
+        func.count(Booking.id),
+        func.coalesce(func.sum(Booking.total_cents), ZERO),
+        func.coalesce(func.sum(Booking.guest_count), ZERO),
+        func.coalesce(func.sum(Booking.amount_paid_cents), ZERO),
+        _sum_if(
+            Booking.total_cents > Booking.amount_paid_cents,
+            Booking.total_cents - Booking.amount_paid_cents,
+        ),
+    )
+
+
 async def status_totals(
     db: AsyncSession, station_id: int, start: date, end: date
 ) -> dict[str, StatusTotals]:
     """Per status: bookings, their totals, guests, amounts paid and still due."""
     stmt = (
-        scoped(
-            select(
-                Booking.status,
-                func.count(Booking.id),
-                func.coalesce(func.sum(Booking.total_cents), ZERO),
-                func.coalesce(func.sum(Booking.guest_count), ZERO),
-                func.coalesce(func.sum(Booking.amount_paid_cents), ZERO),
-                _sum_if(
-                    Booking.total_cents > Booking.amount_paid_cents,
-                    Booking.total_cents - Booking.amount_paid_cents,
-                ),
-            ),
-            Booking,
-            station_id,
-        )
+        scoped(select(Booking.status, *_status_columns()), Booking, station_id)
         .where(_in_days(start, end))
         .group_by(Booking.status)
     )
@@ -81,6 +81,28 @@ async def status_totals(
         status: StatusTotals(int(n), int(total), int(guests), int(paid), int(due))
         for status, n, total, guests, paid, due in rows
     }
+
+
+async def status_totals_compared(
+    db: AsyncSession,
+    station_id: int,
+    current: tuple[date, date],
+    previous: tuple[date, date],
+) -> tuple[dict[str, StatusTotals], dict[str, StatusTotals]]:
+    """:func:`status_totals` of a period and of the one it is compared with, in one
+    statement (each report compares the two): grouped by period, then status."""
+    in_current = case((_in_days(*current), 1), else_=0).label("in_current")
+    stmt = (
+        scoped(select(in_current, Booking.status, *_status_columns()), Booking, station_id)
+        .where(or_(_in_days(*current), _in_days(*previous)))
+        .group_by(in_current, Booking.status)
+    )
+    found: tuple[dict[str, StatusTotals], dict[str, StatusTotals]] = ({}, {})
+    for is_current, status, n, total, guests, paid, due in (await db.execute(stmt)).all():
+        found[0 if is_current else 1][status] = StatusTotals(
+            int(n), int(total), int(guests), int(paid), int(due)
+        )
+    return found
 
 
 @dataclass(frozen=True, slots=True)

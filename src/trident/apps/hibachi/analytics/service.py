@@ -240,6 +240,17 @@ async def _totals(db: AsyncSession, station_id: int, period: Period) -> Totals:
     return Totals(await repository.status_totals(db, station_id, period.start, period.end))
 
 
+async def _compared_totals(
+    db: AsyncSession, station_id: int, period: Period
+) -> tuple[Totals, Totals]:
+    """The period's totals and its comparison period's, from one statement."""
+    previous = previous_of(period)
+    current_rows, previous_rows = await repository.status_totals_compared(
+        db, station_id, (period.start, period.end), (previous.start, previous.end)
+    )
+    return Totals(current_rows), Totals(previous_rows)
+
+
 def _by_type(counts: dict[str | None, int]) -> dict[str, int]:
     """Every known event type (zero when none); an unset type counts as ``other``."""
     out = dict.fromkeys(EVENT_TYPES, 0)
@@ -271,8 +282,7 @@ async def dashboard(
     charts: dict[str, object] = {}
     current = previous = Totals({})
     if metrics & {"revenue", "bookings"}:
-        current = await _totals(db, station_id, period)
-        previous = await _totals(db, station_id, previous_of(period))
+        current, previous = await _compared_totals(db, station_id, period)
     if "revenue" in metrics:
         out.revenue = RevenueSummary(
             total=cents_to_decimal(current.revenue_cents),
@@ -320,8 +330,7 @@ async def revenue_report(
 ) -> RevenueReport:
     station_id = caller.station_id
     previous_period = previous_of(period)
-    current = await _totals(db, station_id, period)
-    previous = await _totals(db, station_id, previous_period)
+    current, previous = await _compared_totals(db, station_id, period)
     daily = await repository.daily_facts(db, station_id, period.start, period.end)
     by_period = []
     for key, first, last in buckets(period, group_by):
@@ -393,8 +402,7 @@ async def booking_report(
 ) -> BookingReport:
     """The CRM document's booking statistics, with the breakdowns a dashboard draws."""
     station_id = caller.station_id
-    current = await _totals(db, station_id, period)
-    previous = await _totals(db, station_id, previous_of(period))
+    current, previous = await _compared_totals(db, station_id, period)
     daily = await repository.daily_facts(db, station_id, period.start, period.end)
     slots = await repository.slot_counts(db, station_id, period.start, period.end)
     places = await repository.top_places(db, station_id, period.start, period.end, TOP_LOCATIONS)
