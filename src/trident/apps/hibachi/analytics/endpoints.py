@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from trident.apps.hibachi.analytics import service
 from trident.apps.hibachi.analytics.schemas import (
@@ -24,6 +24,7 @@ from trident.apps.hibachi.envelope import errors
 from trident.core.app import DbSession
 from trident.core.choices import choice_list, split_choices
 from trident.core.dates import Day
+from trident.core.jsonbody import dumps, json_response
 
 admin_router = APIRouter(tags=["analytics"])
 crm_router = APIRouter(tags=["analytics"])
@@ -71,10 +72,10 @@ async def analytics_dashboard(
     db: DbSession,
     period: ReportPeriod,
     metric: MetricFilter = None,
-) -> DashboardOut:
+) -> Response:
     """Revenue, bookings and customers of a period with their change, and the charts."""
     sections = set(split_choices(metric) or service.METRICS)
-    return await service.dashboard(db, caller, period, sections)
+    return json_response(dumps(await service.dashboard(db, caller, period, sections)))
 
 
 @admin_router.get("/analytics/revenue", response_model=RevenueReport, responses=ERRORS)
