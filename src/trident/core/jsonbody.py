@@ -5,7 +5,8 @@ instead of constructing a pydantic model per row and serialising it.  The output
 the same JSON the response model would give: ``Decimal`` money as a number
 (``942.5``), aware datetimes in UTC with ``Z``, dates as ``YYYY-MM-DD``.  The response
 model still documents the body in the OpenAPI, and the tests validate these bodies
-against the published schema (``tests/test_hot_paths_schema.py``).
+against the published schema (``tests/published_schema.py``, used by each app's
+``test_hot_paths_schema.py``).
 """
 
 from __future__ import annotations
