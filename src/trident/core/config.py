@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -86,12 +86,21 @@ class CoreSettings(BaseSettings):
     sms_api_token: SecretStr = SecretStr("")
     sms_from: str = ""
 
-    s3_bucket: str = ""
+    # Each also answers to the name HWC3D's document uses (S3_BUCKET_NAME, S3_ACCESS_KEY,
+    # S3_SECRET_KEY), plain or app-prefixed: the prefixed source applies its prefix to
+    # aliases too, and the field's own name stays the first choice.
+    s3_bucket: str = Field("", validation_alias=AliasChoices("s3_bucket", "s3_bucket_name"))
     s3_endpoint_url: str = ""
-    s3_access_key_id: str = ""
-    s3_secret_access_key: SecretStr = SecretStr("")
+    s3_access_key_id: str = Field(
+        "", validation_alias=AliasChoices("s3_access_key_id", "s3_access_key")
+    )
+    s3_secret_access_key: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("s3_secret_access_key", "s3_secret_key")
+    )
     s3_region: str = "auto"
     cdn_url: str = ""
+    #: key for the HMAC of the local file storage's download links
+    file_signing_secret: SecretStr = SecretStr("")
 
     admin_email: str = ""
     admin_password: SecretStr = SecretStr("")
@@ -127,7 +136,9 @@ class CoreSettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        prefixed = EnvSettingsSource(settings_cls, env_prefix=f"{cls.app_name.upper()}_")
+        prefixed = EnvSettingsSource(
+            settings_cls, env_prefix=f"{cls.app_name.upper()}_", env_prefix_target="all"
+        )
         return init_settings, prefixed, env_settings, dotenv_settings, file_secret_settings
 
     @field_validator("business_timezone")
