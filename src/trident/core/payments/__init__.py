@@ -10,7 +10,13 @@ from trident.core.payments.base import (
     PortalSession,
     Refund,
 )
-from trident.core.payments.events import WebhookEventMixin, mark_processed, record_event
+from trident.core.payments.events import (
+    WebhookEventMixin,
+    WebhookOutcome,
+    apply_webhook,
+    mark_processed,
+    record_event,
+)
 from trident.core.payments.factory import create_payment_provider, webhook_secret
 from trident.core.payments.local import LocalPaymentObjectMixin, LocalPaymentProvider
 from trident.core.payments.local_pages import local_payments_router
@@ -30,7 +36,9 @@ __all__ = [
     "Refund",
     "StripePaymentProvider",
     "WebhookEventMixin",
+    "WebhookOutcome",
     "WebhookSignatureError",
+    "apply_webhook",
     "create_payment_provider",
     "local_payments_router",
     "mark_processed",

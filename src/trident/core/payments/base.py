@@ -18,11 +18,20 @@ CheckoutMode = Literal["subscription", "payment"]
 class PaymentError(Exception):
     """The provider refused or failed an operation (card declined, bad id, network)."""
 
-    def __init__(self, message: str, *, code: str = "payment_error", status: int = 402) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "payment_error",
+        status: int = 402,
+        decline_code: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.status = status
+        #: the card network's reason for a declined card (Stripe's ``decline_code``)
+        self.decline_code = decline_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +146,20 @@ class PaymentProvider(Protocol):
         metadata: dict[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> PaymentIntent: ...
+
+    async def charge_card(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        card_token: str,
+        description: str | None = None,
+        metadata: dict[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> PaymentIntent:
+        """Charge a card token (``tok_...``) now: a confirmed PaymentIntent that has
+        succeeded, or ``PaymentError`` (402 for a declined card)."""
+        ...
 
     async def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent: ...
 

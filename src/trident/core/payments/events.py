@@ -9,6 +9,8 @@ the provider's retry.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from trident.core.clock import utcnow
 from trident.core.db.base import UTCDateTime
 from trident.core.idempotency import dialect_insert
+from trident.core.payments.signature import verify_signature
 
 
 class WebhookEventMixin:
@@ -52,3 +55,35 @@ async def mark_processed(session: AsyncSession, model: type[Any], event_id: str)
     await session.execute(
         update(model).where(model.event_id == event_id).values(processed_at=utcnow())
     )
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookOutcome:
+    event_id: str
+    type: str
+    duplicate: bool
+    #: what the app's handler did ("duplicate" for a repeat, "ignored" for no handler)
+    outcome: str
+
+
+EventHandler = Callable[[dict[str, Any]], Awaitable[str]]
+
+
+async def apply_webhook(
+    session: AsyncSession,
+    model: type[Any],
+    payload: bytes,
+    signature: str | None,
+    secret: str,
+    handlers: Mapping[str, EventHandler],
+) -> WebhookOutcome:
+    """Verify a provider event (``WebhookSignatureError`` if forged or stale), claim its
+    id, and run the handler of its type once; a repeat changes nothing."""
+    event = verify_signature(payload, signature, secret)
+    event_id, event_type = str(event["id"]), str(event["type"])
+    if not await record_event(session, model, event, payload):
+        return WebhookOutcome(event_id, event_type, duplicate=True, outcome="duplicate")
+    handler = handlers.get(event_type)
+    outcome = await handler(event) if handler is not None else "ignored"
+    await mark_processed(session, model, event_id)
+    return WebhookOutcome(event_id, event_type, duplicate=False, outcome=outcome)

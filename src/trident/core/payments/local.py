@@ -46,6 +46,22 @@ CHECKOUT_TTL = timedelta(hours=24)
 PORTAL_TTL = timedelta(hours=1)
 BILLING_PERIOD = timedelta(days=30)
 LIVE_SUBSCRIPTION = ("active", "past_due", "trialing")
+#: Stripe's test card tokens (docs.stripe.com/testing): these charge successfully...
+TEST_TOKENS_SUCCEEDING = frozenset(
+    {"tok_visa", "tok_visa_debit", "tok_mastercard", "tok_mastercard_debit",
+     "tok_mastercard_prepaid", "tok_amex", "tok_discover", "tok_diners", "tok_jcb",
+     "tok_unionpay", "tok_bypassPending"}
+)  # fmt: skip
+#: ...and these are declined, with Stripe's decline code
+TEST_TOKENS_DECLINED = {
+    "tok_chargeDeclined": "generic_decline",
+    "tok_chargeDeclinedInsufficientFunds": "insufficient_funds",
+    "tok_chargeDeclinedFraudulent": "fraudulent",
+    "tok_chargeDeclinedIncorrectCvc": "incorrect_cvc",
+    "tok_chargeDeclinedExpiredCard": "expired_card",
+    "tok_chargeDeclinedProcessingError": "processing_error",
+    "tok_chargeCustomerFail": "generic_decline",
+}
 
 
 class LocalPaymentObjectMixin:
@@ -344,6 +360,44 @@ class LocalPaymentProvider:
                 client_secret=f"{row.id}_secret_{secrets.token_hex(12)}",
                 next_action={"redirect_to_url": {"url": self.page_url("payment_intents", row.id)}},
             )
+        return payment_intent_of(row.data)
+
+    async def charge_card(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        card_token: str,
+        description: str | None = None,
+        metadata: dict[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> PaymentIntent:
+        """Charge one of Stripe's test tokens as Stripe's test mode does: a succeeding
+        token pays at once, a declining one is refused (402) and nothing is kept."""
+        decline = TEST_TOKENS_DECLINED.get(card_token)
+        if decline is not None:
+            raise PaymentError(
+                "Your card was declined.", code="card_declined", status=402, decline_code=decline
+            )
+        if card_token not in TEST_TOKENS_SUCCEEDING:
+            raise PaymentError(
+                f"No such token: '{card_token[:40]}'. The local provider accepts Stripe's test "
+                "tokens, such as tok_visa.",
+                code="token_invalid",
+                status=400,
+            )
+        intent = await self.create_payment_intent(
+            amount=amount,
+            currency=currency,
+            description=description,
+            metadata=metadata,
+            idempotency_key=idempotency_key,
+        )
+        row = await self.get(intent.id, "payment_intent", lock=True)
+        assert row is not None
+        if row.status != "succeeded":  # a replayed idempotency key finds it paid already
+            self.update(row, payment_method=f"pm_card_{card_token.removeprefix('tok_')}")
+            self.pay_payment_intent(row)
         return payment_intent_of(row.data)
 
     async def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:

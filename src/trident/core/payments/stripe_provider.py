@@ -32,7 +32,8 @@ def _failure(exc: stripe.StripeError) -> PaymentError:
     message = exc.user_message or str(exc) or "The payment provider refused the request."
     code = exc.code or "stripe_error"
     if isinstance(exc, stripe.CardError):
-        return PaymentError(message, code=code, status=402)
+        decline = getattr(exc.error, "decline_code", None) if exc.error else None
+        return PaymentError(message, code=code, status=402, decline_code=decline)
     if isinstance(exc, stripe.InvalidRequestError):
         status = 404 if code == "resource_missing" else 400
         return PaymentError(message, code=code, status=status)
@@ -180,6 +181,41 @@ class StripePaymentProvider:
             )
         except stripe.StripeError as exc:
             raise _failure(exc)
+        return _intent(intent)
+
+    async def charge_card(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        card_token: str,
+        description: str | None = None,
+        metadata: dict[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> PaymentIntent:
+        params: Any = {
+            "amount": amount,
+            "currency": currency,
+            "confirm": True,
+            "payment_method_data": {"type": "card", "card": {"token": card_token}},
+            # a token cannot complete a redirect (3-D Secure): such a card is refused
+            "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},
+            "metadata": metadata or {},
+        }
+        if description:
+            params["description"] = description
+        try:
+            intent = await self.client.v1.payment_intents.create_async(
+                params=params, options=_options(idempotency_key)
+            )
+        except stripe.StripeError as exc:
+            raise _failure(exc)
+        if intent.status != "succeeded":
+            raise PaymentError(
+                "The card needs an authentication this checkout cannot do; use another card.",
+                code="authentication_required",
+                status=402,
+            )
         return _intent(intent)
 
     async def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:

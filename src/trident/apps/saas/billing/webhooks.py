@@ -25,11 +25,10 @@ from trident.core.ids import parse_id
 from trident.core.payments import (
     PaymentProvider,
     WebhookSignatureError,
-    mark_processed,
-    record_event,
-    verify_signature,
+    apply_webhook,
     webhook_secret,
 )
+from trident.core.payments.events import EventHandler
 
 log = logging.getLogger("trident.saas.billing")
 
@@ -205,23 +204,31 @@ HANDLERS: dict[str, Handler] = {
 async def process_webhook(
     rt: BillingContext, db: AsyncSession, payload: bytes, signature: str | None
 ) -> WebhookOut:
+    def bound(handler: Handler) -> EventHandler:
+        async def handle(event: dict[str, Any]) -> str:
+            return await handler(rt, db, event, _ts(event.get("created")) or utcnow())
+
+        return handle
+
     try:
-        event = verify_signature(payload, signature, webhook_secret(rt.settings))
+        result = await apply_webhook(
+            db,
+            WebhookEvent,
+            payload,
+            signature,
+            webhook_secret(rt.settings),
+            {event_type: bound(handler) for event_type, handler in HANDLERS.items()},
+        )
     except WebhookSignatureError as exc:
         rt.counters["webhooks"].labels("unknown", "invalid_signature").inc()
         raise BadRequest(str(exc), code="invalid_signature")
-    event_id, event_type = str(event["id"]), str(event["type"])
-    if not await record_event(db, WebhookEvent, event, payload):
-        rt.counters["webhooks"].labels(event_type, "duplicate").inc()
-        return WebhookOut(
-            received=True, event_id=event_id, type=event_type, duplicate=True, outcome="duplicate"
-        )
-    handler = HANDLERS.get(event_type)
-    at = _ts(event.get("created")) or utcnow()
-    outcome = await handler(rt, db, event, at) if handler else "ignored"
-    await mark_processed(db, WebhookEvent, event_id)
-    rt.counters["webhooks"].labels(event_type, outcome).inc()
-    log.info("payment event %s %s: %s", event_type, event_id, outcome)
+    rt.counters["webhooks"].labels(result.type, result.outcome).inc()
+    if not result.duplicate:
+        log.info("payment event %s %s: %s", result.type, result.event_id, result.outcome)
     return WebhookOut(
-        received=True, event_id=event_id, type=event_type, duplicate=False, outcome=outcome
+        received=True,
+        event_id=result.event_id,
+        type=result.type,
+        duplicate=result.duplicate,
+        outcome=result.outcome,
     )
