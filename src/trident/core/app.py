@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import hmac
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -153,6 +153,7 @@ def create_base_app(
     openapi_tags: list[dict[str, Any]] | None = None,
     header_errors: dict[str, dict[str, str]] | None = None,
     extra_setup: Callable[[FastAPI], None] | None = None,
+    body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
     settings = runtime.settings
     settings.check_production()
@@ -228,5 +229,6 @@ def create_base_app(
         max_body_bytes=settings.max_body_bytes,
         on_error=responder,
         hsts=settings.is_production,
+        body_limits=body_limits,
     )
     return app

@@ -7,7 +7,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -41,10 +41,14 @@ class RequestContextMiddleware:
         max_body_bytes: int,
         on_error: ErrorResponder,
         hsts: bool = False,
+        body_limits: Mapping[str, int] | None = None,
     ) -> None:
         self.app = app
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
+        #: larger limits for some paths (file uploads), so every other route keeps the
+        #: small default: a key ending in "/" is a prefix, any other an exact path
+        self.body_limits = tuple((body_limits or {}).items())
         self.on_error = on_error
         self.extra_headers = [*SECURITY_HEADERS]
         if hsts:
@@ -77,11 +81,12 @@ class RequestContextMiddleware:
 
         self.metrics.in_flight.labels(self.metrics.app_name).inc()
         try:
+            limit = self.body_limit(scope["path"])
             declared = _header(scope, b"content-length")
-            if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
-                await self._reply_error(scope, receive, send_wrapper, _too_large(self))
+            if declared and declared.isdigit() and int(declared) > limit:
+                await self._reply_error(scope, receive, send_wrapper, _too_large(limit))
                 return
-            await self.app(scope, _limited(receive, self.max_body_bytes, self), send_wrapper)
+            await self.app(scope, _limited(receive, limit), send_wrapper)
         except Exception as exc:
             if status_holder["started"]:
                 raise
@@ -101,6 +106,12 @@ class RequestContextMiddleware:
             )
             request_id_var.reset(token)
 
+    def body_limit(self, path: str) -> int:
+        for key, limit in self.body_limits:
+            if path == key or (key.endswith("/") and path.startswith(key)):
+                return limit
+        return self.max_body_bytes
+
     async def _reply_error(
         self, scope: Scope, receive: Receive, send: Send, exc: Exception
     ) -> None:
@@ -108,14 +119,11 @@ class RequestContextMiddleware:
         await response(scope, receive, send)
 
 
-def _too_large(mw: RequestContextMiddleware) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"The request body exceeds {mw.max_body_bytes} bytes.",
-        details={"max_bytes": mw.max_body_bytes},
-    )
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"The request body exceeds {limit} bytes.", details={"max_bytes": limit})
 
 
-def _limited(receive: Receive, limit: int, mw: RequestContextMiddleware) -> Receive:
+def _limited(receive: Receive, limit: int) -> Receive:
     """Count streamed body bytes so a body without Content-Length is cut off too."""
     seen = 0
 
@@ -126,7 +134,7 @@ def _limited(receive: Receive, limit: int, mw: RequestContextMiddleware) -> Rece
             seen += len(message.get("body", b""))
             if seen > limit:
                 # An HTTPException passes through FastAPI's body parsing untouched.
-                raise HTTPException(413, detail=_too_large(mw).message)
+                raise HTTPException(413, detail=_too_large(limit).message)
         return message
 
     return wrapped
