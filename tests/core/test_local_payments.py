@@ -209,3 +209,52 @@ async def test_cancelling_an_unknown_subscription_is_a_404(
         with pytest.raises(PaymentError) as missing:
             await provider.bind(session).cancel_subscription("sub_local_nope")
     assert (missing.value.status, missing.value.code) == (404, "resource_missing")
+
+
+async def test_a_succeeding_test_token_pays_at_once(
+    db: Database, provider: LocalPaymentProvider, inbox: Inbox
+) -> None:
+    async with unit_of_work(db) as session:
+        intent = await provider.bind(session).charge_card(
+            amount=2999, currency="usd", card_token="tok_visa"
+        )
+    assert (intent.status, intent.amount_received) == ("succeeded", 2999)
+    assert inbox.types == ["payment_intent.succeeded"]
+
+
+async def test_a_declining_test_token_is_a_402_and_keeps_nothing(
+    db: Database, provider: LocalPaymentProvider, inbox: Inbox
+) -> None:
+    with pytest.raises(PaymentError) as declined:
+        async with unit_of_work(db) as session:
+            await provider.bind(session).charge_card(
+                amount=2999, currency="usd", card_token="tok_chargeDeclinedInsufficientFunds"
+            )
+    async with unit_of_work(db) as session:
+        rows = (await session.scalars(select(PaymentObject))).all()
+    assert (declined.value.status, declined.value.code) == (402, "card_declined")
+    assert declined.value.decline_code == "insufficient_funds"
+    assert rows == [] and inbox.events == []
+
+
+async def test_an_unknown_token_is_a_400(db: Database, provider: LocalPaymentProvider) -> None:
+    with pytest.raises(PaymentError) as unknown:
+        async with unit_of_work(db) as session:
+            await provider.bind(session).charge_card(
+                amount=2999, currency="usd", card_token="tok_xxx"
+            )
+    assert (unknown.value.status, unknown.value.code) == (400, "token_invalid")
+
+
+async def test_a_repeated_charge_key_charges_once(
+    db: Database, provider: LocalPaymentProvider, inbox: Inbox
+) -> None:
+    for _ in range(2):
+        async with unit_of_work(db) as session:
+            intent = await provider.bind(session).charge_card(
+                amount=2999, currency="usd", card_token="tok_visa", idempotency_key="cart-7"
+            )
+    async with unit_of_work(db) as session:
+        rows = (await session.scalars(select(PaymentObject))).all()
+    assert len(rows) == 1 and intent.status == "succeeded"
+    assert inbox.types == ["payment_intent.succeeded"]

@@ -112,3 +112,24 @@ async def test_unreachable_stripe_is_a_502() -> None:
     with pytest.raises(PaymentError) as down:
         await provider.create_customer(email="x@example.com")
     assert (down.value.status, down.value.code) == (502, "provider_unavailable")
+
+
+async def test_a_card_token_is_charged_and_confirmed_at_once(fake) -> None:
+    stripe, provider = fake
+    intent = await provider.charge_card(
+        amount=2999, currency="usd", card_token="tok_visa", idempotency_key="checkout-1"
+    )
+    assert (intent.status, intent.amount_received) == ("succeeded", 2999)
+    sent = stripe.requests[-1]
+    assert sent.idempotency_key == "checkout-1"
+    assert sent.form["confirm"] == "true"
+    assert sent.form["payment_method_data[card][token]"] == "tok_visa"
+    assert sent.form["automatic_payment_methods[allow_redirects]"] == "never"
+
+
+async def test_a_declined_card_token_is_a_402_with_its_decline_code(fake) -> None:
+    _stripe, provider = fake
+    with pytest.raises(PaymentError) as declined:
+        await provider.charge_card(amount=2999, currency="usd", card_token="tok_chargeDeclined")
+    assert (declined.value.status, declined.value.code) == (402, "card_declined")
+    assert declined.value.decline_code == "generic_decline"

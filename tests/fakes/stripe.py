@@ -103,6 +103,20 @@ class FakeStripe:
                     },
                     status_code=402,
                 )
+            token = rec.form.get("payment_method_data[card][token]")
+            if token == "tok_chargeDeclined":
+                return JSONResponse(
+                    {
+                        "error": {
+                            "type": "card_error",
+                            "code": "card_declined",
+                            "decline_code": "generic_decline",
+                            "message": "Your card was declined.",
+                        }
+                    },
+                    status_code=402,
+                )
+            confirmed = rec.form.get("confirm") == "true" and token is not None
             pid = self.new_id("pi")
             return created(
                 rec,
@@ -112,9 +126,9 @@ class FakeStripe:
                     "amount": amount,
                     "currency": rec.form["currency"],
                     "client_secret": f"{pid}_secret_x",
-                    "status": "requires_payment_method",
+                    "status": "succeeded" if confirmed else "requires_payment_method",
                     "customer": rec.form.get("customer"),
-                    "amount_received": 0,
+                    "amount_received": amount if confirmed else 0,
                     "metadata": {},
                 },
             )
